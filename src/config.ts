@@ -1,0 +1,100 @@
+// The one place that reads the environment. Everything else receives a typed Config.
+import { z } from 'zod';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isIanaTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const envSchema = z.object({
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APP_ID: optionalString.refine((v) => v === undefined || /^\d{15,21}$/.test(v), {
+    message: 'must be the numeric application id from the Discord developer portal',
+  }),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)',
+  }),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  DISCORD_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+    message: 'must be an http(s) URL such as https://discord.com/api',
+  }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isIanaTimezone, { message: 'must be an IANA timezone name such as Europe/Paris or UTC' }),
+  DATASET_MIRROR: optionalString,
+});
+
+export type Config = {
+  discordToken: string | undefined;
+  discordAppId: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  discordApiUrl: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  defaultTimezone: string;
+  datasetMirror: string | undefined;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type ConfigNeeds = { discordToken?: boolean };
+
+/**
+ * Parses an environment into a Config. Every problem is collected so one start shows them all.
+ * `needs.discordToken` is set by the subcommands that log in to Discord.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || '(environment)';
+      problems.push(`${key} ${issue.message}`);
+    }
+  }
+  if (needs.discordToken && !(env.DISCORD_TOKEN ?? '').trim()) {
+    problems.push('DISCORD_TOKEN is required to start the bot (the token from the Bot page of your Discord application)');
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
+  return {
+    discordToken: v.DISCORD_TOKEN,
+    discordAppId: v.DISCORD_APP_ID,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: resolve(v.DATA_DIR),
+    discordApiUrl: v.DISCORD_API_URL,
+    logLevel: v.LOG_LEVEL,
+    defaultTimezone: v.DEFAULT_TIMEZONE,
+    datasetMirror: v.DATASET_MIRROR,
+  };
+}
+
+/** Reads `.env` (if present) into process.env, without overriding what is already set, then parses. */
+export function loadConfig(needs: ConfigNeeds = {}, cwd = process.cwd()): Config {
+  const dotenvPath = resolve(cwd, '.env');
+  if (existsSync(dotenvPath)) loadDotenv({ path: dotenvPath, quiet: true });
+  return parseConfig(process.env, needs);
+}
