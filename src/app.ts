@@ -1,0 +1,84 @@
+// Starts the bot: storage, knowledge base, commands, then the Discord client. `tf-study-bot start`
+// and the end-to-end tests both come through startApp, so the tests run what production runs.
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/client.ts';
+import type { Logger } from './log.ts';
+import { loadCommands } from './bot/command-loader.ts';
+import type { BotContext } from './bot/command.ts';
+import { createRouter } from './bot/router.ts';
+import { loadKnowledgeBase } from './tips/knowledge-base.ts';
+import { TipService } from './tips/tip-service.ts';
+
+export type App = {
+  client: Client<true>;
+  context: BotContext;
+  /** Stops taking interactions, lets those in progress finish, destroys the client, closes storage. */
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  /** Where commands are read from (tests may point at a folder of their own). */
+  commandsDir?: string;
+  knowledgeDir?: string;
+  /** PGlite only: start from a saved data dir tarball (tests). */
+  loadDataDir?: Blob;
+  inMemoryDatabase?: boolean;
+};
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
+  if (!config.discordToken) throw new Error('DISCORD_TOKEN is required to start the bot');
+  const [knowledge, commands] = await Promise.all([loadKnowledgeBase(options.knowledgeDir), loadCommands(options.commandsDir)]);
+  logger.info({ tips: knowledge.tips.length, commands: [...commands.keys()] }, 'knowledge base and commands loaded');
+
+  const database: DatabaseHandle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    inMemory: options.inMemoryDatabase,
+    loadDataDir: options.loadDataDir,
+    logger,
+  });
+  const context: BotContext = {
+    config,
+    logger,
+    db: database.db,
+    dbEngine: database.engine,
+    tips: new TipService(database.db, knowledge),
+  };
+  const router = createRouter(commands, context);
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
+  });
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ discord: message }, 'discord client warning'));
+
+  let readyClient: Client<true>;
+  try {
+    const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+    await client.login(config.discordToken);
+    readyClient = await ready;
+  } catch (error) {
+    await client.destroy();
+    await database.close();
+    throw error;
+  }
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client: readyClient,
+    context,
+    stop() {
+      stopping ??= (async () => {
+        await router.drain(5_000);
+        await client.destroy();
+        await database.close();
+        logger.info('bot stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+// /tip's domain: which tip a server sees next (no repeat within a topic until all of its tips were
+// shown), and the community proposals that moderators approve into that server's rotation.
+import { and, asc, count, desc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { communityTips, tipRotation, type CommunityTipStatus } from '../db/schema.ts';
+import { checkTipText } from './tip-text.ts';
+
+/** The part of the knowledge base this service reads. */
+export type TipSource = {
+  topics: ReadonlyArray<{ id: string; name: string; description?: string }>;
+  tips: ReadonlyArray<{ id: string; title: string; body: string; topic: string; skill: string; snippet?: string }>;
+};
+
+export type TipView = {
+  id: string;
+  title: string;
+  body: string;
+  snippet?: string;
+  topic: string;
+  topicName: string;
+  skill?: string;
+  /** Set for tips proposed by a member and approved in this server. */
+  author?: { id: string; name: string };
+};
+
+export type Proposal = typeof communityTips.$inferSelect;
+
+export type ProposalInput = { topic: string; title: string; body: string; snippet?: string };
+
+export type ProposeResult = { ok: true; proposal: Proposal } | { ok: false; problems: string[] };
+
+export type ReviewResult =
+  | { ok: true; proposal: Proposal }
+  | { ok: false; reason: 'not-found' | 'already-reviewed'; proposal?: Proposal };
+
+const COMMUNITY_PREFIX = 'community-';
+
+export class TipService {
+  private readonly topicNames: Map<string, string>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly source: TipSource,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.topicNames = new Map(source.topics.map((t) => [t.id, t.name]));
+  }
+
+  get topics(): TipSource['topics'] {
+    return this.source.topics;
+  }
+
+  isTopic(topic: string): boolean {
+    return this.topicNames.has(topic);
+  }
+
+  /** Topics whose id or name contains the text typed so far, for autocomplete. */
+  matchTopics(typed: string): Array<{ id: string; name: string }> {
+    const needle = typed.trim().toLowerCase();
+    return this.source.topics
+      .filter((t) => !needle || t.id.includes(needle) || t.name.toLowerCase().includes(needle))
+      .map((t) => ({ id: t.id, name: t.name }));
+  }
+
+  /**
+   * The next tip for a server, from one topic or from all. Within a topic no tip repeats until every
+   * tip of the topic (knowledge base plus this server's approved community tips) has been shown.
+   */
+  async nextTip(guildId: string, topic?: string): Promise<TipView | undefined> {
+    if (topic !== undefined && !this.isTopic(topic)) return undefined;
+    // A concurrent /tip may claim the same tip first; then pick again among what is left.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const candidates = await this.candidates(guildId, topic);
+      if (candidates.length === 0) return undefined;
+      const shownRows = await this.db
+        .select({ topic: tipRotation.topic, tipId: tipRotation.tipId, shownAt: tipRotation.shownAt })
+        .from(tipRotation)
+        .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId))
+        .orderBy(desc(tipRotation.shownAt));
+      const pool: TipView[] = [];
+      for (const [topicId, tips] of groupBy(candidates, (t) => t.topic)) {
+        const shown = shownRows.filter((r) => r.topic === topicId);
+        const shownIds = new Set(shown.map((r) => r.tipId));
+        const unshown = tips.filter((t) => !shownIds.has(t.id));
+        if (unshown.length > 0) {
+          pool.push(...unshown);
+          continue;
+        }
+        // The round is over: start a new one, but not with the tip that was just shown.
+        await this.db.delete(tipRotation).where(and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topicId)));
+        const last = shown[0]?.tipId;
+        pool.push(...(tips.length > 1 ? tips.filter((t) => t.id !== last) : tips));
+      }
+      const pick = pool[Math.floor(this.random() * pool.length) % pool.length];
+      const claimed = await this.db
+        .insert(tipRotation)
+        .values({ guildId, topic: pick.topic, tipId: pick.id })
+        .onConflictDoNothing()
+        .returning({ tipId: tipRotation.tipId });
+      if (claimed.length > 0) return pick;
+    }
+    return undefined;
+  }
+
+  private async candidates(guildId: string, topic?: string): Promise<TipView[]> {
+    const fromKnowledge: TipView[] = this.source.tips
+      .filter((t) => topic === undefined || t.topic === topic)
+      .map((t) => ({ ...t, topicName: this.topicName(t.topic) }));
+    const approved = await this.db
+      .select()
+      .from(communityTips)
+      .where(
+        and(
+          eq(communityTips.guildId, guildId),
+          eq(communityTips.status, 'approved'),
+          topic === undefined ? undefined : eq(communityTips.topic, topic),
+        ),
+      );
+    return [...fromKnowledge, ...approved.filter((p) => this.isTopic(p.topic)).map((p) => this.toView(p))];
+  }
+
+  private topicName(topic: string): string {
+    return this.topicNames.get(topic) ?? topic;
+  }
+
+  toView(proposal: Proposal): TipView {
+    return {
+      id: `${COMMUNITY_PREFIX}${proposal.id}`,
+      title: proposal.title,
+      body: proposal.body,
+      snippet: proposal.snippet ?? undefined,
+      topic: proposal.topic,
+      topicName: this.topicName(proposal.topic),
+      author: { id: proposal.authorId, name: proposal.authorName },
+    };
+  }
+
+  /** Stores a member's proposal as pending after checking it fits an embed. */
+  async propose(guildId: string, author: { id: string; name: string }, input: ProposalInput): Promise<ProposeResult> {
+    const problems: string[] = [];
+    if (!this.isTopic(input.topic)) {
+      problems.push(`"${input.topic}" is not a topic. Topics: ${this.source.topics.map((t) => t.id).join(', ')}.`);
+    }
+    const checked = checkTipText({ title: input.title, body: input.body, snippet: input.snippet });
+    if (!checked.ok) problems.push(...checked.problems);
+    if (problems.length > 0 || !checked.ok) return { ok: false, problems };
+    const [proposal] = await this.db
+      .insert(communityTips)
+      .values({
+        guildId,
+        authorId: author.id,
+        authorName: author.name,
+        topic: input.topic,
+        title: checked.value.title,
+        body: checked.value.body,
+        snippet: checked.value.snippet ?? null,
+      })
+      .returning();
+    return { ok: true, proposal };
+  }
+
+  async pending(guildId: string, limit = 1): Promise<{ proposals: Proposal[]; total: number }> {
+    const where = and(eq(communityTips.guildId, guildId), eq(communityTips.status, 'pending'));
+    const proposals = await this.db.select().from(communityTips).where(where).orderBy(asc(communityTips.id)).limit(limit);
+    const [{ total }] = await this.db.select({ total: count() }).from(communityTips).where(where);
+    return { proposals, total: Number(total) };
+  }
+
+  /** Approves or rejects a pending proposal of this server; a proposal is reviewed once. */
+  async review(
+    guildId: string,
+    proposalId: number,
+    reviewerId: string,
+    decision: Exclude<CommunityTipStatus, 'pending'>,
+  ): Promise<ReviewResult> {
+    const [updated] = await this.db
+      .update(communityTips)
+      .set({ status: decision, reviewedBy: reviewerId, reviewedAt: new Date() })
+      .where(
+        and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId), eq(communityTips.status, 'pending')),
+      )
+      .returning();
+    if (updated) return { ok: true, proposal: updated };
+    const [existing] = await this.db
+      .select()
+      .from(communityTips)
+      .where(and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId)));
+    return existing ? { ok: false, reason: 'already-reviewed', proposal: existing } : { ok: false, reason: 'not-found' };
+  }
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
