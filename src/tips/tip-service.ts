@@ -77,19 +77,16 @@ export class TipService {
         .from(tipRotation)
         .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId))
         .orderBy(desc(tipRotation.shownAt));
-      const pool: TipView[] = [];
-      for (const [topicId, tips] of groupBy(candidates, (t) => t.topic)) {
-        const shown = shownRows.filter((r) => r.topic === topicId);
-        const shownIds = new Set(shown.map((r) => r.tipId));
-        const unshown = tips.filter((t) => !shownIds.has(t.id));
-        if (unshown.length > 0) {
-          pool.push(...unshown);
-          continue;
-        }
-        // The round is over: start a new one, but not with the tip that was just shown.
-        await this.db.delete(tipRotation).where(and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topicId)));
-        const last = shown[0]?.tipId;
-        pool.push(...(tips.length > 1 ? tips.filter((t) => t.id !== last) : tips));
+      const shownIds = new Set(shownRows.map((r) => `${r.topic}/${r.tipId}`));
+      let pool = candidates.filter((t) => !shownIds.has(`${t.topic}/${t.id}`));
+      if (pool.length === 0) {
+        // The round is over for every topic asked for: start a new one, but not with a tip that
+        // was just shown.
+        await this.db
+          .delete(tipRotation)
+          .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId));
+        const last = shownRows[0]?.tipId;
+        pool = candidates.length > 1 ? candidates.filter((t) => t.id !== last) : candidates;
       }
       const pick = pool[Math.floor(this.random() * pool.length) % pool.length];
       const claimed = await this.db
@@ -187,15 +184,4 @@ export class TipService {
       .where(and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId)));
     return existing ? { ok: false, reason: 'already-reviewed', proposal: existing } : { ok: false, reason: 'not-found' };
   }
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

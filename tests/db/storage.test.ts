@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
+import { communityTips, guildSettings } from '../../src/db/schema.ts';
+import { createScratchDatabase, dropScratchDatabase, openTestDatabase, testEngines } from '../support/db.ts';
+
+describe.each(testEngines)('storage on %s', (engine) => {
+  let handle: (DatabaseHandle & { url?: string }) | undefined;
+  afterEach(async () => {
+    await handle?.close();
+    handle = undefined;
+  });
+
+  it('applies the migrations and round-trips rows through the schema', async () => {
+    handle = await openTestDatabase(engine);
+    expect(handle.engine).toBe(engine);
+    await handle.db.insert(guildSettings).values({ guildId: 'g1', timezone: 'Europe/Paris' });
+    const [row] = await handle.db.insert(communityTips).values({
+      guildId: 'g1',
+      authorId: 'u1',
+      authorName: 'Ada',
+      topic: 'nlp',
+      title: 'Pad after',
+      body: 'Use padding="post".',
+    }).returning();
+    expect(row.status).toBe('pending');
+    expect(row.createdAt).toBeInstanceOf(Date);
+    const settings = await handle.db.select().from(guildSettings);
+    expect(settings).toEqual([expect.objectContaining({ guildId: 'g1', timezone: 'Europe/Paris' })]);
+  });
+
+  it('applies the migrations again without error (every start runs them)', async () => {
+    handle = await openTestDatabase(engine);
+    await migrateDatabase(handle, { databaseUrl: handle.url });
+    const result = await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    // postgres.js returns an array of rows, PGlite an object with `rows`.
+    const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
+    expect((rows[0] as { n: number }).n).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe.runIf(testEngines.includes('postgres'))('migrations on PostgreSQL', () => {
+  it('run once when several processes start together', async () => {
+    const url = await createScratchDatabase();
+    try {
+      const handles = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ databaseUrl: url })));
+      const [{ n }] = (await handles[0].db.execute(
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      )) as unknown as Array<{ n: number }>;
+      expect(n).toBe((await import('../../drizzle/meta/_journal.json')).entries.length);
+      await Promise.all(handles.map((h) => h.close()));
+    } finally {
+      await dropScratchDatabase(url);
+    }
+  });
+
+  it('a wrong DATABASE_URL gives a message that names the server and not the password', async () => {
+    const error = await openDatabase({ databaseUrl: 'postgres://someone:secret@127.0.0.1:1/nowhere' }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('DatabaseConnectError');
+    expect((error as Error).message).toContain('127.0.0.1:1/nowhere');
+    expect((error as Error).message).not.toContain('secret');
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { TipService, type TipSource } from '../../src/tips/tip-service.ts';
+import { openTestDatabase, testEngines } from '../support/db.ts';
+
+const source: TipSource = {
+  topics: [
+    { id: 'nlp', name: 'Natural language processing' },
+    { id: 'time-series', name: 'Time series' },
+  ],
+  tips: [
+    { id: 'n1', title: 'N1', body: 'b', topic: 'nlp', skill: 'nlp.a' },
+    { id: 'n2', title: 'N2', body: 'b', topic: 'nlp', skill: 'nlp.a' },
+    { id: 'n3', title: 'N3', body: 'b', topic: 'nlp', skill: 'nlp.a', snippet: 'x = 1' },
+    { id: 't1', title: 'T1', body: 'b', topic: 'time-series', skill: 'ts.a' },
+    { id: 't2', title: 'T2', body: 'b', topic: 'time-series', skill: 'ts.a' },
+  ],
+};
+
+describe.each(testEngines)('TipService on %s', (engine) => {
+  let handle: DatabaseHandle;
+  let tips: TipService;
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    tips = new TipService(handle.db, source);
+  });
+  afterAll(async () => handle.close());
+
+  it('shows every tip of a topic once before any repeats, and does not start a round with the last one', async () => {
+    const guild = 'g-rotation';
+    const firstRound = [];
+    for (let i = 0; i < 3; i++) firstRound.push((await tips.nextTip(guild, 'nlp'))!.id);
+    expect(new Set(firstRound)).toEqual(new Set(['n1', 'n2', 'n3']));
+    const next = await tips.nextTip(guild, 'nlp');
+    expect(next!.topic).toBe('nlp');
+    expect(next!.id).not.toBe(firstRound[2]);
+    // The second round again covers the topic before repeating.
+    const secondRound = [next!.id];
+    for (let i = 0; i < 2; i++) secondRound.push((await tips.nextTip(guild, 'nlp'))!.id);
+    expect(new Set(secondRound)).toEqual(new Set(['n1', 'n2', 'n3']));
+  });
+
+  it('keeps rotations apart per server', async () => {
+    const seenA = new Set<string>();
+    for (let i = 0; i < 2; i++) seenA.add((await tips.nextTip('g-a', 'time-series'))!.id);
+    expect(seenA).toEqual(new Set(['t1', 't2']));
+    const seenB = new Set<string>();
+    for (let i = 0; i < 2; i++) seenB.add((await tips.nextTip('g-b', 'time-series'))!.id);
+    expect(seenB).toEqual(new Set(['t1', 't2']));
+  });
+
+  it('without a topic, covers all tips of all topics before repeating', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i++) seen.push((await tips.nextTip('g-all'))!.id);
+    expect(new Set(seen).size).toBe(5);
+  });
+
+  it('answers nothing for an unknown topic', async () => {
+    expect(await tips.nextTip('g-x', 'cooking')).toBeUndefined();
+  });
+
+  it('keeps a proposal pending until a moderator approves it, then adds it to that server only', async () => {
+    const author = { id: 'u-ada', name: 'Ada' };
+    const proposed = await tips.propose('g-community', author, {
+      topic: 'time-series',
+      title: 'Use Huber loss',
+      body: 'Huber is less sensitive to outliers than MSE.',
+      snippet: 'model.compile(loss=tf.keras.losses.Huber())',
+    });
+    expect(proposed.ok).toBe(true);
+    if (!proposed.ok) return;
+    const pending = await tips.pending('g-community');
+    expect(pending.total).toBe(1);
+    expect(pending.proposals[0].title).toBe('Use Huber loss');
+
+    // Pending tips are not shown.
+    const beforeApproval = new Set<string>();
+    for (let i = 0; i < 4; i++) beforeApproval.add((await tips.nextTip('g-community', 'time-series'))!.id);
+    expect(beforeApproval).toEqual(new Set(['t1', 't2']));
+
+    const reviewed = await tips.review('g-community', proposed.proposal.id, 'u-mod', 'approved');
+    expect(reviewed.ok).toBe(true);
+    const again = await tips.review('g-community', proposed.proposal.id, 'u-mod', 'rejected');
+    expect(again).toMatchObject({ ok: false, reason: 'already-reviewed' });
+    expect((await tips.pending('g-community')).total).toBe(0);
+
+    const afterApproval = [];
+    for (let i = 0; i < 3; i++) afterApproval.push((await tips.nextTip('g-community', 'time-series'))!);
+    const community = afterApproval.find((t) => t.author);
+    expect(community).toMatchObject({ title: 'Use Huber loss', author: author, topicName: 'Time series' });
+
+    // Another server never sees it.
+    for (let i = 0; i < 4; i++) expect((await tips.nextTip('g-other', 'time-series'))!.author).toBeUndefined();
+    // A moderator of another server cannot review it.
+    expect(await tips.review('g-other', proposed.proposal.id, 'u-mod', 'rejected')).toMatchObject({ reason: 'not-found' });
+  });
+
+  it('refuses a proposal that would break the embed, with every problem listed', async () => {
+    const result = await tips.propose('g-bad', { id: 'u', name: 'U' }, { topic: 'cooking', title: '  ', body: 'x'.repeat(1600) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.join('\n')).toMatch(/cooking/);
+    expect(result.problems.length).toBeGreaterThanOrEqual(3);
+    expect((await tips.pending('g-bad')).total).toBe(0);
+  });
+
+  it('hands out distinct tips to concurrent requests in one round', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => tips.nextTip('g-race', 'nlp')));
+    expect(new Set(results.map((t) => t!.id)).size).toBe(3);
+  });
+});
