@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.ts';
+
+describe('parseConfig', () => {
+  it('applies the defaults: embedded storage in ./data, UTC, info logs', () => {
+    const config = parseConfig({ DISCORD_TOKEN: 'abc' }, { discordToken: true });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.defaultTimezone).toBe('UTC');
+    expect(config.logLevel).toBe('info');
+    expect(config.discordToken).toBe('abc');
+  });
+
+  it('treats empty values as unset (a .env with KEY= lines)', () => {
+    const config = parseConfig({ DISCORD_TOKEN: 'abc', DATABASE_URL: '', DISCORD_API_URL: ' ' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.discordApiUrl).toBeUndefined();
+  });
+
+  it('collects every problem into one error', () => {
+    let error: unknown;
+    try {
+      parseConfig({ DISCORD_APP_ID: 'app', DATABASE_URL: 'sqlite://x', DEFAULT_TIMEZONE: 'Nowhere/City' }, { discordToken: true });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/DISCORD_APP_ID[\s\S]*DATABASE_URL[\s\S]*DEFAULT_TIMEZONE[\s\S]*DISCORD_TOKEN is required/);
+  });
+
+  it('accepts a real timezone and a Postgres URL', () => {
+    const config = parseConfig({ DEFAULT_TIMEZONE: 'America/Sao_Paulo', DATABASE_URL: 'postgresql://u@h/db' });
+    expect(config.defaultTimezone).toBe('America/Sao_Paulo');
+    expect(config.databaseUrl).toBe('postgresql://u@h/db');
+  });
+});
