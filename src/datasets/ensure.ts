@@ -1,0 +1,380 @@
+// Makes a dataset available under DATA_DIR/datasets/<folder>/, checked by sha256 before use.
+//
+// Sources, in order: what is already in DATA_DIR (checked), the DATASET_MIRROR (a folder or a base
+// URL laid out as <folder>/<file>), then the canonical URL. Downloads stream to a temporary file in
+// the destination folder while hashing, and are renamed into place only when size and hash match,
+// so a failed or truncated transfer never leaves a file that looks usable.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { unzipSync } from 'fflate';
+import { getDataset, type DatasetFile, type DatasetId, type FilesDataset, type ImageFolderDataset } from './registry.ts';
+
+export interface DatasetLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+const quietLogger: DatasetLogger = { info() {}, warn() {} };
+
+export interface EnsureDatasetOptions {
+  /** DATA_DIR: files go to `<dataDir>/datasets/<folder>/<file>`. */
+  dataDir: string;
+  /** DATASET_MIRROR: a local folder or an http(s) base URL laid out as `<folder>/<file>`. */
+  mirror?: string;
+  fetch?: typeof globalThis.fetch;
+  logger?: DatasetLogger;
+  /** Replaces canonical URLs, keyed by `<folder>/<file>` (a private copy, or a test server). */
+  urlOverrides?: Record<string, string>;
+  /** Per download; default 10 minutes. */
+  timeoutMs?: number;
+}
+
+export type EnsuredDataset =
+  | { kind: 'files'; id: DatasetId; dir: string; paths: Record<string, string> }
+  | { kind: 'image-folder'; id: DatasetId; dir: string; imagesDir: string };
+
+/** A dataset file could not be obtained or did not match its hash. The message says what to do. */
+export class DatasetUnavailableError extends Error {
+  override readonly name = 'DatasetUnavailableError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly attempts: string[],
+  ) {
+    super(message);
+  }
+}
+
+// One obtain at a time per destination within a process.
+const inFlight = new Map<string, Promise<unknown>>();
+
+function once<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const running = inFlight.get(key) as Promise<T> | undefined;
+  if (running) return running;
+  const started = work().finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
+}
+
+export function datasetsRoot(dataDir: string): string {
+  return path.join(dataDir, 'datasets');
+}
+
+export async function ensureDataset(id: DatasetId, options: EnsureDatasetOptions): Promise<EnsuredDataset> {
+  const dataset = getDataset(id);
+  const dir = path.join(datasetsRoot(options.dataDir), dataset.folder);
+  if (dataset.kind === 'files') {
+    const paths: Record<string, string> = {};
+    for (const file of dataset.files) paths[file.name] = await ensureFile(dataset, file, options);
+    return { kind: 'files', id, dir, paths };
+  }
+  const imagesDir = await once(path.join(dir, dataset.extractedFolder), () => ensureImageFolder(dataset, options));
+  return { kind: 'image-folder', id, dir, imagesDir };
+}
+
+function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+function joinUrl(base: string, relative: string): string {
+  return `${base.replace(/\/+$/, '')}/${relative.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function canonicalUrl(folder: string, file: DatasetFile, options: EnsureDatasetOptions): string {
+  return options.urlOverrides?.[`${folder}/${file.name}`] ?? file.url;
+}
+
+async function sha256OfFile(filePath: string): Promise<string | undefined> {
+  try {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(filePath), hash);
+    return hash.digest('hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  const causeText = cause instanceof Error ? `: ${cause.message}` : '';
+  return `${error.message}${causeText}`;
+}
+
+function tempPathFor(destination: string): string {
+  return `${destination}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
+}
+
+/**
+ * Streams `source` into a temporary file next to `destination` while hashing; renames it into place
+ * only when the byte count and sha256 match. Throws a one-line reason otherwise (temp file removed).
+ */
+async function writeVerified(source: Readable, destination: string, expected: { bytes: number; sha256: string }): Promise<void> {
+  await mkdir(path.dirname(destination), { recursive: true });
+  const temp = tempPathFor(destination);
+  const hash = createHash('sha256');
+  let received = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (received > expected.bytes) {
+        callback(new Error(`received more than the expected ${expected.bytes} bytes`));
+        return;
+      }
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, createWriteStream(temp));
+    if (received !== expected.bytes) {
+      throw new Error(`transfer incomplete: received ${received} of ${expected.bytes} bytes`);
+    }
+    const actual = hash.digest('hex');
+    if (actual !== expected.sha256) throw new Error(`sha256 mismatch: got ${actual}, expected ${expected.sha256}`);
+    await rename(temp, destination);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (error instanceof Error && /premature close|terminated|aborted|ECONNRESET/i.test(error.message)) {
+      throw new Error(`transfer interrupted after ${received} of ${expected.bytes} bytes (${describeError(error)})`);
+    }
+    throw error;
+  }
+}
+
+async function download(url: string, destination: string, expected: { bytes: number; sha256: string }, options: EnsureDatasetOptions): Promise<void> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) });
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  await writeVerified(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), destination, expected);
+}
+
+/** Tries each source in turn; returns undefined when one worked, else the list of reasons. */
+async function obtainFile(
+  sources: { label: string; location: string }[],
+  destination: string,
+  expected: { bytes: number; sha256: string },
+  options: EnsureDatasetOptions,
+  attempts: string[],
+): Promise<boolean> {
+  const logger = options.logger ?? quietLogger;
+  for (const source of sources) {
+    try {
+      if (isUrl(source.location)) await download(source.location, destination, expected, options);
+      else await writeVerified(createReadStream(source.location), destination, expected);
+      logger.info({ source: source.location, destination }, `dataset file obtained from ${source.label}`);
+      return true;
+    } catch (error) {
+      const reason = `${source.label} ${source.location}: ${describeError(error)}`;
+      attempts.push(reason);
+      logger.warn({ source: source.location, reason: describeError(error) }, 'dataset source failed');
+    }
+  }
+  return false;
+}
+
+function mirrorLocation(mirror: string, relative: string): string {
+  return isUrl(mirror) ? joinUrl(mirror, relative) : path.join(path.resolve(mirror), ...relative.split('/'));
+}
+
+function unavailableMessage(label: string, destination: string, file: DatasetFile, url: string, attempts: string[], extra = ''): string {
+  return [
+    `Dataset file ${label} is not available.`,
+    ...attempts.map((attempt) => `  tried ${attempt}`),
+    `Download it from ${url} (${file.bytes} bytes, sha256 ${file.sha256}) and put it at ${destination}${extra},`,
+    `or set DATASET_MIRROR to a folder or URL laid out as <dataset>/<file> (e.g. ${label}).`,
+  ].join('\n');
+}
+
+async function ensureFile(dataset: FilesDataset, file: DatasetFile, options: EnsureDatasetOptions): Promise<string> {
+  const destination = path.join(datasetsRoot(options.dataDir), dataset.folder, file.name);
+  return once(destination, async () => {
+    const attempts: string[] = [];
+    const existing = await sha256OfFile(destination);
+    if (existing === file.sha256) return destination;
+    if (existing !== undefined) attempts.push(`the file already at ${destination}: sha256 ${existing}, expected ${file.sha256}`);
+    const relative = `${dataset.folder}/${file.name}`;
+    const url = canonicalUrl(dataset.folder, file, options);
+    const sources = [
+      ...(options.mirror ? [{ label: 'mirror', location: mirrorLocation(options.mirror, relative) }] : []),
+      { label: 'canonical URL', location: url },
+    ];
+    if (await obtainFile(sources, destination, file, options, attempts)) return destination;
+    throw new DatasetUnavailableError(unavailableMessage(relative, destination, file, url, attempts), relative, attempts);
+  });
+}
+
+// ---- image folder (horse-or-human) --------------------------------------------------------------
+
+/** Checks a folder against the manifest; returns the first problem found, or undefined when it matches. */
+export async function checkFolderAgainstManifest(folder: string, manifest: ImageFolderDataset['manifest']): Promise<string | undefined> {
+  for (const [relative, sha256] of manifest) {
+    const actual = await sha256OfFile(path.join(folder, ...relative.split('/')));
+    if (actual === undefined) return `${relative} is missing`;
+    if (actual !== sha256) return `${relative} has sha256 ${actual}, expected ${sha256}`;
+  }
+  return undefined;
+}
+
+async function exists(target: string): Promise<boolean> {
+  try {
+    await stat(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves a finished temporary folder into place; if another process got there first, keeps theirs. */
+async function moveFolderIntoPlace(temp: string, final: string): Promise<void> {
+  try {
+    await rename(temp, final);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  }
+}
+
+/** Extracts the class folders of the zip (with or without a top folder) and checks them against the manifest. */
+async function extractZip(dataset: ImageFolderDataset, zipBytes: Uint8Array, final: string): Promise<void> {
+  const wanted = new Map(dataset.manifest.map(([relative, sha256]) => [relative, sha256]));
+  const entries = unzipSync(zipBytes, {
+    filter: (entry) => wanted.has(entry.name) || wanted.has(entry.name.replace(/^[^/]+\//, '')),
+  });
+  const temp = tempPathFor(final);
+  try {
+    for (const [name, bytes] of Object.entries(entries)) {
+      const relative = wanted.has(name) ? name : name.replace(/^[^/]+\//, '');
+      const target = path.join(temp, ...relative.split('/'));
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+    const problem = await checkFolderAgainstManifest(temp, dataset.manifest);
+    if (problem) throw new Error(`the zip's content does not match the manifest: ${problem}`);
+    await moveFolderIntoPlace(temp, final);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Copies (folder mirror) or downloads (URL mirror) every manifest file into a temp folder, each checked. */
+async function fetchFolderFiles(dataset: ImageFolderDataset, base: string, final: string, options: EnsureDatasetOptions): Promise<void> {
+  const temp = tempPathFor(final);
+  try {
+    for (const [relative, sha256] of dataset.manifest) {
+      const location = isUrl(base) ? joinUrl(base, relative) : path.join(base, ...relative.split('/'));
+      const destination = path.join(temp, ...relative.split('/'));
+      const size = isUrl(base) ? undefined : (await stat(location)).size;
+      // Manifest entries carry no size: bound a download by the whole zip's size instead.
+      const expected = { bytes: size ?? dataset.zip.bytes, sha256 };
+      try {
+        if (isUrl(base)) await downloadUnsized(location, destination, sha256, dataset.zip.bytes, options);
+        else await writeVerified(createReadStream(location), destination, expected);
+      } catch (error) {
+        throw new Error(`${relative}: ${describeError(error)}`);
+      }
+    }
+    await moveFolderIntoPlace(temp, final);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function downloadUnsized(url: string, destination: string, sha256: string, maxBytes: number, options: EnsureDatasetOptions): Promise<void> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) });
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  const declared = Number(response.headers.get('content-length'));
+  const bytes = Number.isFinite(declared) && declared > 0 && declared <= maxBytes ? declared : undefined;
+  if (bytes === undefined) {
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (body.length > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
+    await writeVerified(Readable.from([Buffer.from(body)]), destination, { bytes: body.length, sha256 });
+    return;
+  }
+  await writeVerified(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), destination, { bytes, sha256 });
+}
+
+async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDatasetOptions): Promise<string> {
+  const logger = options.logger ?? quietLogger;
+  const dir = path.join(datasetsRoot(options.dataDir), dataset.folder);
+  const final = path.join(dir, dataset.extractedFolder);
+  const zipPath = path.join(dir, dataset.zip.name);
+  const attempts: string[] = [];
+
+  if (await exists(final)) {
+    const problem = await checkFolderAgainstManifest(final, dataset.manifest);
+    if (!problem) return final;
+    // Keep what was there for inspection, out of the way of a fresh copy.
+    const aside = `${final}.rejected-${Date.now()}`;
+    await rename(final, aside);
+    attempts.push(`the folder already at ${final}: ${problem} (moved to ${aside})`);
+    logger.warn({ folder: final, problem }, 'extracted dataset folder does not match its manifest');
+  }
+  await mkdir(dir, { recursive: true });
+
+  const fromZipFile = async (zipFile: string): Promise<void> => {
+    const bytes = await readFile(zipFile);
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== dataset.zip.sha256) throw new Error(`sha256 mismatch: got ${actual}, expected ${dataset.zip.sha256}`);
+    await extractZip(dataset, bytes, final);
+  };
+
+  if (await exists(zipPath)) {
+    try {
+      await fromZipFile(zipPath);
+      return final;
+    } catch (error) {
+      attempts.push(`the zip already at ${zipPath}: ${describeError(error)}`);
+    }
+  }
+
+  const relativeFolder = `${dataset.folder}/${dataset.extractedFolder}`;
+  const relativeZip = `${dataset.folder}/${dataset.zip.name}`;
+  if (options.mirror) {
+    const folderSource = mirrorLocation(options.mirror, relativeFolder);
+    const zipSource = mirrorLocation(options.mirror, relativeZip);
+    const mirrorIsFolder = !isUrl(options.mirror);
+    if (!mirrorIsFolder || (await exists(folderSource))) {
+      try {
+        await fetchFolderFiles(dataset, folderSource, final, options);
+        logger.info({ source: folderSource }, 'dataset folder obtained from mirror');
+        return final;
+      } catch (error) {
+        attempts.push(`mirror ${folderSource}: ${describeError(error)}`);
+      }
+    }
+    if (!mirrorIsFolder || (await exists(zipSource))) {
+      if (await obtainFile([{ label: 'mirror', location: zipSource }], zipPath, dataset.zip, options, attempts)) {
+        await fromZipFile(zipPath);
+        return final;
+      }
+    }
+  }
+
+  const url = canonicalUrl(dataset.folder, dataset.zip, options);
+  if (await obtainFile([{ label: 'canonical URL', location: url }], zipPath, dataset.zip, options, attempts)) {
+    await fromZipFile(zipPath);
+    return final;
+  }
+  throw new DatasetUnavailableError(
+    unavailableMessage(relativeZip, zipPath, dataset.zip, url, attempts, ` (or extract it so that ${final}/horses and ${final}/humans hold the images)`),
+    relativeZip,
+    attempts,
+  );
+}
