@@ -1,0 +1,145 @@
+// Safe access to uploaded HDF5 files through jsfive.
+//
+// jsfive trusts the file: on damaged input it throws whatever JavaScript error the bad offset
+// leads to (or reads garbage). So the superblock is checked first (signature, and the
+// end-of-file address it records against the bytes that arrived: a cut-short upload must not
+// parse), and every jsfive call goes through here so that any failure becomes a
+// ModelRejectedError with a specific message.
+import * as hdf5 from 'jsfive';
+import { ModelRejectedError } from '../errors.ts';
+
+export const hdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function isHdf5(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && hdf5Signature.every((byte, index) => bytes[index] === byte);
+}
+
+/**
+ * Checks the HDF5 superblock (at offset 0, where Keras/h5py put it) and that the file is as long
+ * as the end-of-file address it records. Throws ModelRejectedError otherwise.
+ */
+export function checkHdf5Superblock(bytes: Uint8Array, fileName: string): void {
+  if (!isHdf5(bytes)) {
+    throw new ModelRejectedError('not-a-model', `${fileName} is not an HDF5 file (it does not start with the HDF5 signature).`);
+  }
+  const cutShort = (recorded: number) =>
+    new ModelRejectedError(
+      'truncated-hdf5',
+      `${fileName} is cut short: the file says it is ${recorded.toLocaleString('en-US')} bytes long but only ` +
+        `${bytes.length.toLocaleString('en-US')} bytes arrived. Upload it again (download it completely from Colab first).`,
+    );
+  if (bytes.length < 12) throw cutShort(Number.NaN);
+  const version = bytes[8];
+  if (version > 3) {
+    throw new ModelRejectedError('corrupt-hdf5', `${fileName} uses HDF5 superblock version ${version}, which is unknown; save the model again with model.save("model.h5").`);
+  }
+  const offsetSize = version < 2 ? bytes[13] : bytes[9];
+  if (offsetSize !== 2 && offsetSize !== 4 && offsetSize !== 8) {
+    throw new ModelRejectedError('corrupt-hdf5', `${fileName} has a damaged HDF5 header (offset size ${offsetSize}).`);
+  }
+  // Byte position of the base address; the end-of-file address follows two addresses later.
+  const baseAddressAt = version === 0 ? 24 : version === 1 ? 28 : 12;
+  const endOfFileAt = baseAddressAt + 2 * offsetSize;
+  if (bytes.length < endOfFileAt + offsetSize) {
+    throw new ModelRejectedError('truncated-hdf5', `${fileName} is cut short: only ${bytes.length} bytes arrived, not even a whole HDF5 header.`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const readAddress = (at: number) =>
+    offsetSize === 8 ? Number(view.getBigUint64(at, true)) : offsetSize === 4 ? view.getUint32(at, true) : view.getUint16(at, true);
+  const base = readAddress(baseAddressAt);
+  const endOfFile = base + readAddress(endOfFileAt);
+  if (endOfFile > bytes.length) throw cutShort(endOfFile);
+}
+
+export interface Hdf5File {
+  root: hdf5.Group;
+  fileName: string;
+}
+
+/** Opens an HDF5 file from bytes after the superblock check. */
+export function openHdf5(bytes: Uint8Array, fileName: string): Hdf5File {
+  checkHdf5Superblock(bytes, fileName);
+  // jsfive wants an ArrayBuffer holding exactly the file (a Node Buffer may sit in a shared pool).
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const root = guard(fileName, 'the HDF5 structure', () => new hdf5.File(buffer, fileName));
+  return { root, fileName };
+}
+
+/** Runs a jsfive call and turns any failure into a ModelRejectedError naming what was read. */
+export function guard<T>(fileName: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ModelRejectedError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ModelRejectedError(
+      'corrupt-hdf5',
+      `${fileName} is damaged: ${what} could not be read (${detail.slice(0, 160)}). Save the model again and upload the new file.`,
+      { cause: error },
+    );
+  }
+}
+
+export function isGroup(node: unknown): node is hdf5.Group {
+  return node instanceof hdf5.Group;
+}
+
+export function isDataset(node: unknown): node is hdf5.Dataset {
+  return node instanceof hdf5.Dataset;
+}
+
+/** Follows a '/'-separated path from a group; undefined when a link on the way is missing. */
+export function getNode(file: Hdf5File, group: hdf5.Group, path: string): hdf5.Group | hdf5.Dataset | undefined {
+  return guard(file.fileName, `"${path}"`, () => {
+    let node: hdf5.Group | hdf5.Dataset = group;
+    for (const segment of path.split('/').filter(Boolean)) {
+      // jsfive throws a bare string for a missing link: look it up in the keys first.
+      if (!isGroup(node) || !node.keys.includes(segment)) return undefined;
+      const next: hdf5.Group | hdf5.Dataset | null | undefined = node.get(segment);
+      if (!next) return undefined;
+      node = next;
+    }
+    return node;
+  });
+}
+
+export function groupKeys(file: Hdf5File, group: hdf5.Group): string[] {
+  return guard(file.fileName, `the contents of "${group.name}"`, () => [...group.keys]);
+}
+
+/** Reads a string attribute (or list of strings), removing the NUL padding of fixed-length strings. */
+export function readStringAttribute(file: Hdf5File, node: hdf5.Group | hdf5.Dataset, name: string): string | undefined {
+  const value = guard(file.fileName, `attribute "${name}"`, () => node.attrs[name]);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return stripNul(value);
+  if (value instanceof Uint8Array) return stripNul(new TextDecoder().decode(value));
+  return stripNul(String(value));
+}
+
+export function readStringListAttribute(file: Hdf5File, node: hdf5.Group | hdf5.Dataset, name: string): string[] {
+  const value = guard(file.fileName, `attribute "${name}"`, () => node.attrs[name]);
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => stripNul(item instanceof Uint8Array ? new TextDecoder().decode(item) : String(item)));
+}
+
+function stripNul(text: string): string {
+  // Old h5py stores fixed-length strings padded with NUL bytes.
+  const end = text.indexOf('\0');
+  return end < 0 ? text : text.slice(0, end);
+}
+
+export function datasetShape(file: Hdf5File, dataset: hdf5.Dataset): number[] {
+  return guard(file.fileName, `the shape of "${dataset.name}"`, () => [...(dataset.shape ?? [])]);
+}
+
+/** Reads a numeric dataset as float32 (int64 counts and float64 arrays included). */
+export function readFloat32(file: Hdf5File, dataset: hdf5.Dataset): Float32Array {
+  return guard(file.fileName, `the values of "${dataset.name}"`, () => {
+    const values = dataset.value;
+    if (values instanceof Float32Array) return values;
+    const out = new Float32Array(values.length);
+    for (let index = 0; index < values.length; index++) out[index] = Number(values[index]);
+    return out;
+  });
+}

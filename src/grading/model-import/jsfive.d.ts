@@ -1,0 +1,19 @@
+// The part of jsfive's API used by the importer (the package ships no type declarations).
+declare module 'jsfive' {
+  export class Group {
+    readonly name: string;
+    readonly keys: string[];
+    readonly attrs: Record<string, unknown>;
+    get(path: string): Group | Dataset | null | undefined;
+  }
+  export class File extends Group {
+    constructor(buffer: ArrayBuffer, filename?: string);
+  }
+  export class Dataset {
+    readonly name: string;
+    readonly shape: number[];
+    readonly dtype: string | unknown;
+    readonly value: ArrayLike<number | bigint>;
+    readonly attrs: Record<string, unknown>;
+  }
+}

@@ -1,0 +1,119 @@
+// TF.js Layers models: model.json (topology + weights manifest) and its .bin shards, uploaded as
+// several files or as one zip. The topology goes through the same validation, translation and
+// initializer neutralising as Keras files; the weights are decoded with tf.io.decodeWeights and
+// matched by name.
+import type * as tfTypes from '@tensorflow/tfjs';
+import { ModelRejectedError } from '../errors.ts';
+import type { Tf } from '../tf-backend.ts';
+import { buildModel, describeModel, fillOrDispose } from './build.ts';
+import { isJsonObject, type JsonObject } from './keras-config.ts';
+import { checkParameterCount } from './shims.ts';
+import type { ImportedModel, ImportLimits } from './types.ts';
+
+export interface TfjsModelJson {
+  modelTopology: JsonObject;
+  weightsManifest: tfTypes.io.WeightsManifestConfig;
+  format?: string;
+}
+
+/** Parses model.json text; undefined when it is JSON but not a TF.js model. */
+export function parseTfjsModelJson(text: string, fileName: string): TfjsModelJson {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ModelRejectedError('not-a-model', `${fileName} is not valid JSON, so it is not a TF.js model.json.`);
+  }
+  if (!isJsonObject(parsed) || !isJsonObject(parsed.modelTopology)) {
+    throw new ModelRejectedError('not-a-model', `${fileName} is JSON but not a TF.js model.json (no modelTopology). Upload model.h5 instead.`);
+  }
+  if (parsed.format === 'graph-model') {
+    throw new ModelRejectedError(
+      'unsupported-format',
+      `${fileName} is a TF.js graph model, which keeps no Keras layers. Upload the Keras model.h5 instead (or convert with --output_format tfjs_layers_model).`,
+    );
+  }
+  const manifest = Array.isArray(parsed.weightsManifest) ? parsed.weightsManifest : [];
+  return { modelTopology: parsed.modelTopology, weightsManifest: manifest as tfTypes.io.WeightsManifestConfig, format: parsed.format as string | undefined };
+}
+
+function baseName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+/**
+ * Imports a TF.js Layers model. `shard(path)` returns the bytes of a shard named in the
+ * manifest (path relative to model.json), or undefined when it was not uploaded.
+ */
+export async function importTfjsLayers(
+  tf: Tf,
+  modelJson: TfjsModelJson,
+  shard: (path: string) => Uint8Array | undefined,
+  fileName: string,
+  limits: ImportLimits,
+): Promise<ImportedModel> {
+  const specs: tfTypes.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const group of modelJson.weightsManifest) {
+    for (const path of group.paths ?? []) {
+      const bytes = shard(path) ?? shard(baseName(path));
+      if (!bytes) {
+        throw new ModelRejectedError('missing-file', `${fileName} needs the weight file "${path}", which was not uploaded. Upload model.json together with all its .bin files.`);
+      }
+      parts.push(bytes);
+    }
+    specs.push(...(group.weights ?? []));
+  }
+  checkParameterCount(
+    specs.reduce((total, spec) => total + spec.shape.reduce((product, size) => product * size, 1), 0),
+    limits.maxParams,
+  );
+  const weightData = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    weightData.set(part, offset);
+    offset += part.length;
+  }
+
+  const topology = isJsonObject(modelJson.modelTopology.model_config) ? modelJson.modelTopology.model_config : modelJson.modelTopology;
+  const kerasVersion = typeof modelJson.modelTopology.keras_version === 'string' ? modelJson.modelTopology.keras_version : undefined;
+  const model = await buildModel(tf, topology, limits.maxParams);
+  await fillOrDispose(model, () => {
+    let named: tfTypes.NamedTensorMap;
+    try {
+      named = tf.io.decodeWeights(weightData.buffer, specs);
+    } catch (error) {
+      throw new ModelRejectedError(
+        'weight-mismatch',
+        `${fileName}: the .bin files do not match the weights listed in model.json (${error instanceof Error ? error.message : String(error)}). Upload the files again, unchanged.`,
+      );
+    }
+    try {
+      for (const weight of model.weights) {
+        const value = named[weight.originalName];
+        if (!value) {
+          throw new ModelRejectedError('missing-weights', `${fileName} has no values for weight "${weight.originalName}". Upload model.json together with all its .bin files.`);
+        }
+        if (value.shape.length !== weight.shape.length || value.shape.some((size, index) => size !== weight.shape[index])) {
+          throw new ModelRejectedError(
+            'weight-mismatch',
+            `${fileName}: weight "${weight.originalName}" has shape [${value.shape.join(', ')}] but the model needs [${weight.shape.join(', ')}].`,
+          );
+        }
+        const finite = tf.tidy(() => tf.all(tf.isFinite(value)).dataSync()[0] === 1);
+        if (!finite) {
+          throw new ModelRejectedError(
+            'nan-weights',
+            `Weight "${weight.originalName}" has NaN or infinite values: training diverged, so the model cannot predict anything. Train again (e.g. with a lower learning rate).`,
+          );
+        }
+        const float = value.dtype === 'float32' ? value : tf.cast(value, 'float32');
+        weight.write(float);
+        if (float !== value) float.dispose();
+      }
+    } finally {
+      tf.dispose(named);
+    }
+  });
+  return describeModel(model, 'tfjs-layers', kerasVersion);
+}
