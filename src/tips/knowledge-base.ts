@@ -96,7 +96,7 @@ async function readYamlList(dir: string, relative: string, problems: string[]): 
   const document = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
-      problems.push(`${relative}: YAML syntax error: ${error.message.split('\n')[0]}`);
+      problems.push(`${relative}: YAML syntax error: ${error.message.split('\n')[0].replace(/:\s*$/, '')}.`);
     }
     return undefined;
   }
