@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { REST, Routes, type APIApplication } from 'discord.js';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { loadCommands } from '../bot/command-loader.ts';
+import { deployCommands } from '../bot/deploy.ts';
 
 export const deployCommandsCommand = {
   describe: 'register the slash commands',
@@ -11,13 +11,14 @@ export const deployCommandsCommand = {
     const config = loadConfig({ discordToken: true });
     const logger = createLogger(config.logLevel);
     const commands = await loadCommands();
-    const body = [...commands.values()].map((c) => c.data.toJSON());
-    const rest = new REST(config.discordApiUrl ? { api: config.discordApiUrl } : {}).setToken(config.discordToken!);
-    const appId = config.discordAppId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
-    const route = values.guild ? Routes.applicationGuildCommands(appId, values.guild) : Routes.applicationCommands(appId);
-    const registered = (await rest.put(route, { body })) as unknown[];
+    const { count, scope } = await deployCommands(commands.values(), {
+      token: config.discordToken!,
+      apiUrl: config.discordApiUrl,
+      applicationId: config.discordAppId,
+      guildId: values.guild,
+    });
     logger.info(
-      { count: registered.length, scope: values.guild ? `guild ${values.guild}` : 'global' },
+      { count, scope },
       values.guild ? 'commands registered in the server (visible at once)' : 'commands registered globally (Discord may take up to an hour to show changes)',
     );
     return 0;

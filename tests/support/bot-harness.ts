@@ -1,0 +1,55 @@
+// Starts the real bot (startApp, what `npm start` runs) against the fake Discord on PGlite, with
+// the slash commands registered through the real deploy code.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
+import { startApp, type App, type StartOptions } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import { loadCommands } from '../../src/bot/command-loader.ts';
+import { deployCommands } from '../../src/bot/deploy.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeMember } from './fake-discord/index.ts';
+import { pgliteSnapshot } from './db.ts';
+
+export type BotHarness = {
+  fake: FakeDiscord;
+  app: App;
+  guildId: string;
+  moderator: FakeMember;
+  student: FakeMember;
+  stop(): Promise<void>;
+};
+
+export async function startBotHarness(
+  options: { fake?: FakeDiscordOptions; start?: StartOptions; env?: Record<string, string> } = {},
+): Promise<BotHarness> {
+  const fake = await startFakeDiscord({ guilds: [{ name: 'TF study group' }], ...options.fake });
+  const dataDir = mkdtempSync(join(tmpdir(), 'tsb-e2e-'));
+  const config = parseConfig(
+    { DISCORD_TOKEN: 'fake-bot-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env },
+    { discordToken: true },
+  );
+  const guildId = fake.guild().id;
+  await deployCommands((await loadCommands(options.start?.commandsDir)).values(), {
+    token: config.discordToken!,
+    apiUrl: config.discordApiUrl,
+    guildId,
+  });
+  // TEST_LOG=debug shows the bot's own log while debugging a test.
+  const logger = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger;
+  const app = await startApp(config, logger, { inMemoryDatabase: true, loadDataDir: pgliteSnapshot(), ...options.start });
+  return {
+    fake,
+    app,
+    guildId,
+    moderator: fake.member({ guildId, username: 'mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages }),
+    student: fake.member({ guildId, username: 'student', permissions: PermissionFlagsBits.SendMessages }),
+    async stop() {
+      // The client goes before the fake (see the fake's docs).
+      await app.stop();
+      await fake.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
