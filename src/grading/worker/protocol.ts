@@ -1,0 +1,102 @@
+// Plain data exchanged with whatever runs a grade (a worker thread today; a process on another
+// machine reading a job queue later). Everything here survives structured clone and JSON.
+import type { ClassificationDetails, NonFiniteDetails, ResidualSummary } from '../evaluate.ts';
+import type { MetricKind } from '../problem-types.ts';
+import type { TfBackendName } from '../tf-backend.ts';
+
+export type GradeStage = 'queued' | 'importing' | 'evaluating' | 'scoring';
+
+/** Progress of one grade; `fraction` (0..1) only while evaluating. */
+export interface GradeProgress {
+  stage: GradeStage;
+  fraction?: number;
+}
+
+/** A file of a grade job: its bytes, or a path the runner reads (its size already checked). */
+export type JobFile = { name: string; bytes: Uint8Array } | { name: string; path: string; size: number };
+
+export interface GradeJobLimits {
+  maxUploadBytes: number;
+  maxParams: number;
+  maxUncompressedBytes: number;
+  maxZipEntries: number;
+}
+
+export interface GradeJob {
+  problemId: string;
+  files: JobFile[];
+  limits: GradeJobLimits;
+}
+
+export type GradeDetails =
+  | ClassificationDetails
+  | NonFiniteDetails
+  | { kind: 'regression'; residuals: ResidualSummary }
+  | { kind: 'time-series'; residuals: ResidualSummary };
+
+/** What a result display needs to draw: predictions against the truth. */
+export type GradeChart =
+  | { kind: 'regression'; points: { x: number; expected: number; predicted: number }[] }
+  | { kind: 'time-series'; start: number; actual: number[]; forecast: number[] };
+
+export interface GradeTimings {
+  /** Waiting for a free worker (0 when one was free). */
+  queuedMs: number;
+  /** Loading the evaluation set (a cache hit is about 0). */
+  preparationMs: number;
+  /** Parsing the files, building the model, checking it against the problem. */
+  importMs: number;
+  /** Predicting over the evaluation set and scoring. */
+  evaluateMs: number;
+  /** From the grade request to the result. */
+  totalMs: number;
+}
+
+/** The result of a graded model. JSON-serialisable: `value` is null when the outputs were not finite. */
+export interface GradeResult {
+  problem: string;
+  problemTitle: string;
+  points: number;
+  maxPoints: number;
+  metric: MetricKind;
+  metricName: string;
+  value: number | null;
+  /** Full marks at or under (mse, mae) or at or over (accuracy) this value. */
+  threshold: number;
+  /** The value needed for 5, 4, ... 1 points. */
+  thresholds: { points: number; value: number }[];
+  sampleCount: number;
+  backend: TfBackendName;
+  format: string;
+  kerasVersion?: string;
+  model: { inputShape: (number | null)[]; outputShape: (number | null)[]; inputDtype: string; paramCount: number; layerCount: number };
+  timings: GradeTimings;
+  details: GradeDetails;
+  hint: string;
+  /** Something the member must know (non-finite outputs). */
+  message?: string;
+  /** Input adaptations that were applied, in words. */
+  notes: string[];
+  chart?: GradeChart;
+}
+
+/** A log line produced where the job ran, handed back to the caller's logger. */
+export interface JobLogEntry {
+  level: 'debug' | 'info' | 'warn';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type GradeJobOutcome =
+  | { ok: true; result: GradeResult; log: JobLogEntry[] }
+  | { ok: false; rejection: { code: string; memberMessage: string }; log: JobLogEntry[] };
+
+/** Messages a worker posts on the progress port of a task. */
+export type WorkerMessage = { type: 'started' } | { type: 'progress'; progress: GradeProgress };
+
+/** Settings every worker of a pool starts with. */
+export interface GradeWorkerData {
+  dataDir: string;
+  datasetMirror?: string;
+  preferBackend?: TfBackendName;
+}
