@@ -46,6 +46,12 @@ export interface FakeDiscordOptions {
   /** Default timeout of `response()`, `waitForMessage()`, `autocomplete()`... */
   waitTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * A user's reaction time: clicks, menu picks and modal submits are sent only once no REST request
+   * is in flight and this long after the last response, so the bot has set up its collectors as it
+   * would have for a human. Default 100 ms.
+   */
+  userDelayMs?: number;
   /** The bot's permissions in interactions (`app_permissions`); everything by default. */
   botPermissions?: bigint;
   specPath?: string;
@@ -89,6 +95,8 @@ export interface CommandInput {
 
 export interface AutocompleteInput extends CommandInput {
   focused: { name: string; value: string | number };
+  /** How long to wait for the choices; `waitTimeoutMs` by default. */
+  timeoutMs?: number;
 }
 
 export interface ComponentInput {
@@ -187,6 +195,9 @@ export class FakeDiscord {
   private readonly tokenLifetimeMs: number;
   private readonly waitTimeoutMs: number;
   private readonly botPermissions: bigint;
+  private readonly userDelayMs: number;
+  private requestsInFlight = 0;
+  private lastResponseAt = 0;
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   private readonly messages = new Map<string, Json>();
@@ -205,6 +216,7 @@ export class FakeDiscord {
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60 * 1000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 4000;
     this.botPermissions = options.botPermissions ?? ALL_PERMISSIONS;
+    this.userDelayMs = options.userDelayMs ?? 100;
     this.openapi = loadOpenApi(options.specPath ?? DEFAULT_SPEC_PATH);
     const owner = makeUser(this.ids, { username: 'guild-owner' });
     for (const input of options.guilds ?? [{ name: 'Study Group' }]) {
@@ -237,6 +249,11 @@ export class FakeDiscord {
       options.heartbeatIntervalMs ?? 41250,
     );
     this.server = createServer((req, res) => {
+      this.requestsInFlight += 1;
+      res.once('close', () => {
+        this.requestsInFlight -= 1;
+        this.lastResponseAt = Date.now();
+      });
       this.handleHttp(req, res).catch((error: unknown) => {
         this.violate(req.method ?? '?', req.url ?? '?', `the fake failed: ${(error as Error).stack ?? String(error)}`);
         if (!res.headersSent) this.sendJson(res, 500, { message: '500: Internal Server Error', code: 0 });
@@ -384,6 +401,11 @@ export class FakeDiscord {
 
   // ---- driving interactions ------------------------------------------------------------------
 
+  /** Cuts every gateway connection without a close frame (a network failure): the client should resume. */
+  dropGatewayConnections(): void {
+    this.gateway.dropConnections();
+  }
+
   /** Resolves once a bot has identified on the gateway. */
   waitForBot(timeoutMs = this.waitTimeoutMs): Promise<void> {
     return this.gateway.waitForIdentify(timeoutMs);
@@ -403,7 +425,7 @@ export class FakeDiscord {
     const data = this.commandData(guild, input, input.focused);
     const label = `autocomplete /${[input.name, input.subcommandGroup, input.subcommand].filter(Boolean).join(' ')} ${input.focused.name}`;
     const handle = await this.dispatchInteraction(InteractionType.Autocomplete, data, { guild, channelId, member, label });
-    const callback = await handle.response();
+    const callback = await handle.response(input.timeoutMs);
     if (callback.type !== CallbackType.AutocompleteResult) throw new Error(`${label}: the bot answered with callback type ${callback.type}, not 8 (autocomplete result)`);
     return (callback.data?.choices ?? []) as Json[];
   }
@@ -424,6 +446,7 @@ export class FakeDiscord {
    * label components are sent.
    */
   async submitModal(input: ModalInput): Promise<InteractionHandle> {
+    await this.userPause();
     const shown = this.modals.get(input.customId);
     const guild = this.guild(input.guildId ?? shown?.record.guildId);
     const channelId = input.channelId ?? shown?.record.channelId ?? this.firstTextChannel(guild);
@@ -473,7 +496,19 @@ export class FakeDiscord {
     });
   }
 
+  /** Waits like a user who reacts to what the bot just did (see `userDelayMs`). */
+  private async userPause(): Promise<void> {
+    const deadline = Date.now() + this.waitTimeoutMs;
+    for (;;) {
+      const wait = this.lastResponseAt + this.userDelayMs - Date.now();
+      if (this.requestsInFlight === 0 && wait <= 0) return;
+      if (Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.min(wait, this.userDelayMs))));
+    }
+  }
+
   private async componentInteraction(input: ComponentInput, componentType: number, values: string[] | undefined): Promise<InteractionHandle> {
+    await this.userPause();
     const messageId = typeof input.message === 'string' ? input.message : (input.message.id as string);
     const message = this.messages.get(messageId);
     if (!message) throw new Error(`the bot never sent message ${messageId}`);

@@ -1,0 +1,437 @@
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  Client,
+  ComponentType,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  LabelBuilder,
+  ModalBuilder,
+  PermissionFlagsBits,
+  Routes,
+  SlashCommandBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type Interaction,
+} from 'discord.js';
+import { PNG } from 'pngjs';
+import { startFakeDiscord, type FakeDiscord } from './support/fake-discord/index.ts';
+
+const TOPICS = ['basic-model', 'computer-vision', 'real-world-images', 'nlp', 'time-series', 'neural-networks'];
+
+/** Handlers of the test bot, by command name (or custom id for components and modals). */
+type Handler = (interaction: Interaction) => Promise<void>;
+
+async function loginClient(fake: FakeDiscord, handlers: Map<string, Handler>): Promise<{ client: Client; errors: unknown[] }> {
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+  const errors: unknown[] = [];
+  client.on(Events.InteractionCreate, (interaction) => {
+    const key = interaction.isChatInputCommand() || interaction.isAutocomplete()
+      ? `${interaction.isAutocomplete() ? 'autocomplete:' : ''}${interaction.commandName}`
+      : interaction.isModalSubmit()
+        ? `modal:${interaction.customId}`
+        : '';
+    const handler = handlers.get(key);
+    if (handler) handler(interaction).catch((error: unknown) => errors.push(error));
+  });
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login('fake-bot-token');
+  await ready;
+  return { client, errors };
+}
+
+function pngBytes(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i += 4) {
+    png.data[i] = (i / 4) % 256;
+    png.data[i + 1] = 80;
+    png.data[i + 2] = 160;
+    png.data[i + 3] = 255;
+  }
+  return PNG.sync.write(png);
+}
+
+describe('fake Discord driven by the real discord.js client', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+  let clientErrors: unknown[];
+  const handlers = new Map<string, Handler>();
+  let guildId: string;
+  let channelId: string;
+  let winnerRoleId: string;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({
+      guilds: [{ name: 'TF Study', channels: [{ name: 'general' }, { name: 'announcements' }], roles: [{ name: 'Winner' }] }],
+    });
+    const guild = fake.guild();
+    guildId = guild.id;
+    channelId = [...guild.channels.keys()][0];
+    winnerRoleId = [...guild.roles.values()].find((role) => role.name === 'Winner')!.id as string;
+    ({ client, errors: clientErrors } = await loginClient(fake, handlers));
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await fake?.stop();
+  });
+
+  afterEach(() => {
+    expect(clientErrors).toEqual([]);
+    fake.assertNoViolations();
+  });
+
+  it('logs the client in: READY, the guild with its channels and roles, the application id', () => {
+    expect(client.isReady()).toBe(true);
+    expect(client.user?.id).toBe(fake.botUser.id);
+    expect(client.application?.id).toBe(fake.applicationId);
+    const guild = client.guilds.cache.get(guildId);
+    expect(guild?.name).toBe('TF Study');
+    expect(guild?.channels.cache.map((channel) => channel.name).sort()).toEqual(['announcements', 'general']);
+    expect(guild?.roles.cache.some((role) => role.name === 'Winner')).toBe(true);
+  });
+
+  it('stores guild commands registered with PUT and types options from them', async () => {
+    const tip = new SlashCommandBuilder()
+      .setName('tip')
+      .setDescription('Study tips')
+      .addSubcommand((sub) =>
+        sub
+          .setName('show')
+          .setDescription('Show a tip')
+          .addStringOption((o) => o.setName('topic').setDescription('Exam topic').setRequired(true).setAutocomplete(true))
+          .addNumberOption((o) => o.setName('weight').setDescription('A number option')),
+      );
+    const grade = new SlashCommandBuilder()
+      .setName('grade')
+      .setDescription('Grade a model')
+      .addAttachmentOption((o) => o.setName('model').setDescription('Keras .h5').setRequired(true));
+    await client.application!.commands.set([tip.toJSON(), grade.toJSON()], guildId);
+    const stored = fake.commands({ guildId });
+    expect(stored.map((command) => command.name)).toEqual(['tip', 'grade']);
+    expect(stored[0].id).toMatch(/^\d{17,20}$/);
+    expect(stored[0].guild_id).toBe(guildId);
+    expect(fake.commands()).toEqual([]);
+
+    let seen: { topic: string; weight: number | null } | null = null;
+    handlers.set('tip', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen = { topic: interaction.options.getString('topic', true), weight: interaction.options.getNumber('weight') };
+      await interaction.reply({ content: `tip about ${seen.topic}` });
+    });
+    // 2 is an integer in JavaScript, but the registered option is a number (type 10).
+    const tipShow = await fake.slashCommand({ name: 'tip', subcommand: 'show', options: { topic: 'nlp', weight: 2 } });
+    await tipShow.waitForMessage();
+    expect(seen).toEqual({ topic: 'nlp', weight: 2 });
+    expect(tipShow.payload.data.options[0].options[1]).toEqual({ name: 'weight', type: 10, value: 2 });
+    expect(tipShow.payload.data.id).toBe(stored[0].id);
+    await expect(fake.slashCommand({ name: 'tip', subcommand: 'show', options: { topic: 'nlp', colour: 'red' } })).rejects.toThrow(/no option "colour"/);
+    await expect(fake.slashCommand({ name: 'tip', subcommand: 'show', options: {} })).rejects.toThrow(/required option\(s\) topic/);
+  });
+
+  it('delivers a slash command and records the reply', async () => {
+    handlers.set('ping', async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: `pong, ${interaction.user.username}` });
+    });
+    const member = fake.member({ username: 'ada' });
+    const ping = await fake.slashCommand({ name: 'ping', member });
+    const callback = await ping.response();
+    expect(callback.type).toBe(4);
+    expect(callback.data?.content).toBe('pong, ada');
+    const message = await ping.waitForMessage();
+    expect(message.content).toBe('pong, ada');
+    expect(message.author.id).toBe(fake.botUser.id);
+    expect(message.interaction_metadata.id).toBe(ping.id);
+    expect(message.interaction_metadata.user.id).toBe(member.user.id);
+  });
+
+  it('answers with_response=true with an InteractionCallbackResponse discord.js understands', async () => {
+    let resourceContent: string | null | undefined;
+    handlers.set('echo', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const response = await interaction.reply({ content: 'echoed', withResponse: true });
+      resourceContent = response.resource?.message?.content;
+    });
+    const echo = await fake.slashCommand({ name: 'echo' });
+    await echo.waitForMessage();
+    await expect.poll(() => resourceContent).toBe('echoed');
+  });
+
+  it('records a deferred reply and the edit that completes it', async () => {
+    handlers.set('slow', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await interaction.editReply({ embeds: [{ title: 'Score', description: '4/5', fields: [{ name: 'NLP', value: '4' }] }] });
+    });
+    const slow = await fake.slashCommand({ name: 'slow' });
+    expect((await slow.response()).type).toBe(5);
+    const message = await slow.waitForMessage();
+    expect(message.embeds[0]).toMatchObject({ type: 'rich', title: 'Score', description: '4/5' });
+    expect(message.flags & 128).toBe(0);
+    expect(slow.edits).toHaveLength(1);
+    expect(slow.edits[0].body.embeds[0].fields[0]).toEqual({ name: 'NLP', value: '4' });
+  });
+
+  it('keeps the bytes of a file sent in a multipart follow-up', async () => {
+    const image = pngBytes(7, 5);
+    handlers.set('chart', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: 'Your chart follows.' });
+      const sent = await interaction.followUp({ content: 'chart', files: [new AttachmentBuilder(image, { name: 'chart.png', description: 'loss curve' })] });
+      expect(sent.attachments.first()?.name).toBe('chart.png');
+    });
+    const chart = await fake.slashCommand({ name: 'chart' });
+    const followUp = await chart.waitForFollowUp();
+    expect(followUp.files).toHaveLength(1);
+    expect(followUp.files[0].filename).toBe('chart.png');
+    expect(followUp.files[0].contentType).toBe('image/png');
+    const decoded = PNG.sync.read(followUp.files[0].bytes);
+    expect([decoded.width, decoded.height]).toEqual([7, 5]);
+    expect(decoded.data[4]).toBe(1);
+    const attachment = followUp.message.attachments[0];
+    expect(attachment).toMatchObject({ filename: 'chart.png', size: image.length, description: 'loss curve' });
+    expect(fake.fileBytes(attachment).equals(image)).toBe(true);
+    const downloaded = Buffer.from(await (await fetch(attachment.url)).arrayBuffer());
+    expect(downloaded.equals(image)).toBe(true);
+  });
+
+  it('resolves an attachment option to a CDN file the bot can download', async () => {
+    const modelBytes = Buffer.from('\x89HDF\r\n\x1a\nfake keras weights');
+    const upload = fake.cdn.add('model.h5', modelBytes);
+    handlers.set('grade', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      const attachment = interaction.options.getAttachment('model', true);
+      const bytes = Buffer.from(await (await fetch(attachment.url)).arrayBuffer());
+      await interaction.editReply(`${attachment.name} ${bytes.length} ${createHash('sha256').update(bytes).digest('hex')}`);
+    });
+    const grade = await fake.slashCommand({ name: 'grade', options: { model: upload } });
+    const message = await grade.waitForMessage();
+    expect(message.content).toBe(`model.h5 ${modelBytes.length} ${createHash('sha256').update(modelBytes).digest('hex')}`);
+    expect(grade.payload.data.resolved.attachments[upload.id].filename).toBe('model.h5');
+  });
+
+  it('delivers a button click to a collector on the reply and records the update', async () => {
+    handlers.set('quiz', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId('quiz:a').setLabel('Dense').setStyle(ButtonStyle.Primary),
+        new ButtonBuilder().setCustomId('quiz:b').setLabel('Conv2D').setStyle(ButtonStyle.Secondary),
+      );
+      const response = await interaction.reply({ content: 'Which layer for images?', components: [row] });
+      const click = await response.awaitMessageComponent({ componentType: ComponentType.Button, time: 3000 });
+      await click.update({ content: `answered ${click.customId} by ${click.user.username}`, components: [] });
+    });
+    const quiz = await fake.slashCommand({ name: 'quiz' });
+    const question = await quiz.waitForMessage();
+    expect(question.components[0].components.map((button: { label: string }) => button.label)).toEqual(['Dense', 'Conv2D']);
+    const grace = fake.member({ username: 'grace' });
+    const click = await fake.clickButton({ message: question, customId: 'quiz:b', member: grace });
+    expect((await click.response()).type).toBe(7);
+    const updated = await click.waitForMessage((message) => message.content.startsWith('answered'));
+    expect(updated.id).toBe(question.id);
+    expect(updated.content).toBe('answered quiz:b by grace');
+    expect(fake.message(question.id)?.components).toEqual([]);
+    await expect(fake.clickButton({ message: question, customId: 'quiz:a' })).rejects.toThrow(/no component "quiz:a"/);
+  });
+
+  it('shows a modal with label components and delivers its submission', async () => {
+    handlers.set('suggest', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const modal = new ModalBuilder()
+        .setCustomId('suggest-form')
+        .setTitle('Suggest a tip')
+        .addLabelComponents(
+          new LabelBuilder().setLabel('Title').setTextInputComponent(new TextInputBuilder().setCustomId('title').setStyle(TextInputStyle.Short)),
+          new LabelBuilder().setLabel('Body').setTextInputComponent(new TextInputBuilder().setCustomId('body').setStyle(TextInputStyle.Paragraph)),
+        );
+      await interaction.showModal(modal);
+    });
+    handlers.set('modal:suggest-form', async (interaction) => {
+      if (!interaction.isModalSubmit()) return;
+      await interaction.reply(`${interaction.fields.getTextInputValue('title')}: ${interaction.fields.getTextInputValue('body')}`);
+    });
+    const suggest = await fake.slashCommand({ name: 'suggest' });
+    expect((await suggest.response()).type).toBe(9);
+    const submit = await fake.submitModal({ customId: 'suggest-form', fields: { title: 'Normalize', body: 'Scale pixels to [0, 1].' } });
+    expect(submit.payload.data.components[0].type).toBe(18);
+    expect((await submit.waitForMessage()).content).toBe('Normalize: Scale pixels to [0, 1].');
+    await expect(fake.submitModal({ customId: 'suggest-form', fields: { title: 'x' } })).rejects.toThrow(/"body" is required/);
+  });
+
+  it('submits a modal built from action rows as action rows', async () => {
+    handlers.set('legacy', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const modal = new ModalBuilder()
+        .setCustomId('legacy-form')
+        .setTitle('Old style')
+        .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('note').setLabel('Note').setStyle(TextInputStyle.Short)));
+      await interaction.showModal(modal);
+    });
+    handlers.set('modal:legacy-form', async (interaction) => {
+      if (interaction.isModalSubmit()) await interaction.reply(`note=${interaction.fields.getTextInputValue('note')}`);
+    });
+    const legacy = await fake.slashCommand({ name: 'legacy' });
+    await legacy.response();
+    const submit = await fake.submitModal({ customId: 'legacy-form', fields: { note: 'hi' } });
+    expect(submit.payload.data.components[0].type).toBe(1);
+    expect((await submit.waitForMessage()).content).toBe('note=hi');
+  });
+
+  it('returns autocomplete choices', async () => {
+    handlers.set('autocomplete:tip', async (interaction) => {
+      if (!interaction.isAutocomplete()) return;
+      const typed = interaction.options.getFocused();
+      await interaction.respond(TOPICS.filter((topic) => topic.includes(typed)).map((topic) => ({ name: topic, value: topic })));
+    });
+    const choices = await fake.autocomplete({ name: 'tip', subcommand: 'show', focused: { name: 'topic', value: 'ne' } });
+    expect(choices.map((choice) => choice.value)).toEqual(['neural-networks']);
+  });
+
+  it('posts channel messages and changes member roles through REST', async () => {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isSendable()) throw new Error('general should be sendable');
+    await channel.send({ content: 'Weekly mock exam starts now', embeds: [{ title: 'Week 1' }] });
+    const posted = fake.channelMessages(channelId);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ content: 'Weekly mock exam starts now', channel_id: channelId, type: 0 });
+
+    const winner = fake.member({ username: 'katherine', permissions: PermissionFlagsBits.ViewChannel });
+    const guild = client.guilds.cache.get(guildId)!;
+    const member = await guild.members.fetch(winner.user.id as string);
+    await member.roles.add(winnerRoleId);
+    expect(fake.memberRoles(guildId, winner.user.id as string)).toEqual([winnerRoleId]);
+    await member.roles.remove(winnerRoleId);
+    expect(fake.memberRoles(guildId, winner.user.id as string)).toEqual([]);
+    expect(fake.roleChanges.map((change) => change.action)).toEqual(['add', 'remove']);
+  });
+
+  it('refuses a reply Discord would refuse: an embed title over 256 characters', async () => {
+    let apiError: unknown;
+    handlers.set('long', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      // A plain object, so discord.js does not check it before sending.
+      await interaction.reply({ embeds: [{ title: 'x'.repeat(257) }] }).catch((error: unknown) => (apiError = error));
+      await interaction.reply({ content: 'short' });
+    });
+    const long = await fake.slashCommand({ name: 'long' });
+    await long.waitForMessage();
+    expect(apiError).toBeInstanceOf(DiscordAPIError);
+    expect((apiError as DiscordAPIError).code).toBe(50035);
+    expect((apiError as DiscordAPIError).rawError).toMatchObject({
+      errors: { data: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } },
+    });
+    const violations = fake.takeViolations();
+    expect(violations).toHaveLength(1);
+    expect(violations[0].reason).toMatch(/\/data\/embeds\/0\/title must NOT have more than 256 characters/);
+    expect(long.callbacks).toHaveLength(1);
+    expect(long.callbacks[0].data?.content).toBe('short');
+  });
+
+  it('records a double acknowledgement and answers it with code 40060', async () => {
+    let second: unknown;
+    handlers.set('twice', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply('first');
+      // discord.js refuses a second reply itself, so send the raw callback as a buggy bot would.
+      second = await client.rest
+        .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again' } }, auth: false })
+        .catch((error: unknown) => error);
+    });
+    const twice = await fake.slashCommand({ name: 'twice' });
+    await twice.waitFor(() => twice.rejected[0], 3000, 'no refused callback');
+    await expect.poll(() => second).toBeInstanceOf(DiscordAPIError);
+    expect((second as DiscordAPIError).code).toBe(40060);
+    expect(fake.takeViolations().map((violation) => violation.reason)).toEqual([expect.stringMatching(/acknowledged twice/)]);
+  });
+
+  it('records unknown routes with a Discord-shaped 404', async () => {
+    const unknown = await client.rest.get('/definitely/not/a/route' as `/${string}`).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(DiscordAPIError);
+    expect((unknown as DiscordAPIError).status).toBe(404);
+    const unimplemented = await client.rest.get(Routes.guildBans(guildId)).catch((error: unknown) => error);
+    expect((unimplemented as DiscordAPIError).status).toBe(404);
+    const violations = fake.takeViolations();
+    expect(violations.map((violation) => violation.path)).toEqual(['/api/v10/definitely/not/a/route', `/api/v10/guilds/${guildId}/bans`]);
+    expect(violations[0].reason).toMatch(/not in Discord's API description/);
+    expect(violations[1].reason).toMatch(/fake does not implement it/);
+  });
+
+  it('resumes the gateway session after a dropped connection', async () => {
+    const resumed = new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve()));
+    fake.dropGatewayConnections();
+    await resumed;
+    handlers.set('after', async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply('still here');
+    });
+    const after = await fake.slashCommand({ name: 'after' });
+    expect((await after.waitForMessage()).content).toBe('still here');
+  });
+});
+
+describe('the acknowledgement window', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+  const handlers = new Map<string, Handler>();
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ guilds: [{ name: 'Slow Guild' }], ackTimeoutMs: 200 });
+    ({ client } = await loginClient(fake, handlers));
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await fake?.stop();
+  });
+
+  it('records an interaction not acknowledged in time and refuses its late reply with 10062', async () => {
+    let lateError: unknown;
+    handlers.set('sleepy', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await interaction.reply('too late').catch((error: unknown) => (lateError = error));
+    });
+    const sleepy = await fake.slashCommand({ name: 'sleepy' });
+    await sleepy.waitFor(() => sleepy.rejected[0], 3000, 'no refused callback');
+    await expect.poll(() => lateError).toBeInstanceOf(DiscordAPIError);
+    expect((lateError as DiscordAPIError).code).toBe(10062);
+    expect(sleepy.rejected[0].status).toBe(404);
+    expect(sleepy.callbacks).toEqual([]);
+    expect(fake.violations).toHaveLength(1);
+    expect(fake.violations[0].reason).toMatch(/not acknowledged within 200 ms/);
+    expect(() => fake.assertNoViolations()).toThrow(/\/sleepy .*not acknowledged within 200 ms/);
+    await expect(sleepy.response(100)).rejects.toThrow(/no interaction callback/);
+    fake.takeViolations();
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses too many autocomplete choices and a button label over 80 characters', async () => {
+    handlers.set('autocomplete:many', async (interaction) => {
+      if (!interaction.isAutocomplete()) return;
+      await interaction.respond(Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` }))).catch(() => undefined);
+    });
+    await expect(fake.autocomplete({ name: 'many', focused: { name: 'q', value: '' }, timeoutMs: 150 })).rejects.toThrow(/no interaction callback/);
+    handlers.set('label', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction
+        .reply({ components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: 'x', label: 'y'.repeat(81) }] }] })
+        .catch(() => undefined);
+    });
+    const label = await fake.slashCommand({ name: 'label' });
+    await label.waitFor(() => (label.rejected.length > 0 ? true : undefined), 3000, 'no refused request');
+    // Neither interaction was acknowledged: each refused body and each closed window is a violation.
+    await label.waitFor(() => (fake.violations.length >= 4 ? true : undefined), 3000, 'fewer than 4 violations');
+    const reasons = fake.takeViolations().map((violation) => violation.reason);
+    expect(reasons.filter((reason) => /not acknowledged within 200 ms/.test(reason))).toHaveLength(2);
+    const refused = reasons.filter((reason) => /refused by Discord's API schema/.test(reason));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatch(/\/data\/choices must NOT have more than 25 items/);
+    expect(refused[1]).toMatch(/label must NOT have more than 80 characters/);
+  });
+});
