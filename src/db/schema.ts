@@ -1,13 +1,28 @@
 // The drizzle schema. Migrations in drizzle/ are generated from this file by drizzle-kit and run
 // unchanged on PGlite (PostgreSQL 18) and on PostgreSQL 15+: use nothing newer than 15 offers.
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** Per-server settings. A row is created lazily the first time a server needs one. */
 export const guildSettings = pgTable('guild_settings', {
   guildId: text('guild_id').primaryKey(),
   timezone: text('timezone'),
   announcementChannelId: text('announcement_channel_id'),
+  mockExamEnabled: boolean('mock_exam_enabled').notNull().default(true),
+  winnerRoleId: text('winner_role_id'),
+  /** Whether /grade replies are ephemeral (personal) or posted in the channel by default. */
+  gradeVisibility: text('grade_visibility', { enum: ['ephemeral', 'public'] }).notNull().default('ephemeral'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -48,4 +63,111 @@ export const communityTips = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [index('community_tips_guild_status_idx').on(t.guildId, t.status, t.id)],
+);
+
+export const SUBMISSION_STATUSES = ['queued', 'running', 'graded', 'failed'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/**
+ * Every /grade attempt. The row is the source of truth for the queue: a restart re-queues what was
+ * queued or running. `week` is the server's ISO week (e.g. 2026-W48) the attempt counts for.
+ */
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: serial('id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    userName: text('user_name').notNull(),
+    problemId: text('problem_id').notNull(),
+    /** The problem's weight in the mock exam (its category, 1..5), kept so standings are one query. */
+    weight: integer('weight').notNull(),
+    week: text('week').notNull(),
+    /** Inside the member's 5-hour timed window of that week. */
+    timed: boolean('timed').notNull().default(false),
+    status: text('status', { enum: SUBMISSION_STATUSES }).notNull().default('queued'),
+    points: integer('points'),
+    metric: text('metric'),
+    metricValue: doublePrecision('metric_value'),
+    fileName: text('file_name').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    fileSize: integer('file_size').notNull(),
+    format: text('format'),
+    backend: text('backend'),
+    timings: jsonb('timings').$type<Record<string, number>>(),
+    /** The grader's result (details, hint, chart data) for a graded submission. */
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    errorCode: text('error_code'),
+    error: text('error'),
+    /** Where the uploaded files wait while queued, so a restart can grade them. */
+    filesPath: text('files_path'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Where to report the result (the Discord interaction that asked), so a restart can still answer. */
+    replyTo: jsonb('reply_to').$type<Record<string, string | boolean>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    // The weekly board reads only this index (best points per member and problem in a week).
+    index('submissions_board_idx').on(t.guildId, t.week, t.userId, t.problemId, t.points, t.weight, t.timed),
+    index('submissions_queue_idx').on(t.status, t.id),
+    index('submissions_member_idx').on(t.guildId, t.userId, t.problemId, t.fileSha256),
+  ],
+);
+
+/** A week's problem set chosen by a moderator with /mockexam set (otherwise it is derived). */
+export const weeklyProblemSets = pgTable(
+  'weekly_problem_sets',
+  {
+    guildId: text('guild_id').notNull(),
+    week: text('week').notNull(),
+    problemIds: jsonb('problem_ids').$type<string[]>().notNull(),
+    setBy: text('set_by').notNull(),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.week] })],
+);
+
+/** A member's 5-hour timed attempt of a week's mock exam (one per week). */
+export const timedAttempts = pgTable(
+  'timed_attempts',
+  {
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    week: text('week').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.week] })],
+);
+
+/** A closed week: its standings below are final and never recomputed. */
+export const weekClosures = pgTable(
+  'week_closures',
+  {
+    guildId: text('guild_id').notNull(),
+    week: text('week').notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.week] })],
+);
+
+export const BOARDS = ['week', 'timed'] as const;
+export type Board = (typeof BOARDS)[number];
+
+export const weeklyStandings = pgTable(
+  'weekly_standings',
+  {
+    guildId: text('guild_id').notNull(),
+    week: text('week').notNull(),
+    board: text('board', { enum: BOARDS }).notNull(),
+    userId: text('user_id').notNull(),
+    userName: text('user_name').notNull(),
+    rank: integer('rank').notNull(),
+    score: doublePrecision('score').notNull(),
+    pointsByProblem: jsonb('points_by_problem').$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.week, t.board, t.userId] })],
 );

@@ -1,0 +1,56 @@
+// Per-server settings with their defaults. A server that never ran /config has no row.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { guildSettings } from '../db/schema.ts';
+import { isValidTimezone } from '../mockexam/week.ts';
+
+export type GradeVisibility = 'ephemeral' | 'public';
+
+export type GuildSettings = {
+  guildId: string;
+  timezone: string;
+  announcementChannelId: string | null;
+  mockExamEnabled: boolean;
+  winnerRoleId: string | null;
+  gradeVisibility: GradeVisibility;
+};
+
+export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
+
+export class GuildSettingsService {
+  constructor(
+    private readonly db: Database,
+    private readonly defaultTimezone: string,
+  ) {}
+
+  async get(guildId: string): Promise<GuildSettings> {
+    const [row] = await this.db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
+    return {
+      guildId,
+      timezone: row?.timezone ?? this.defaultTimezone,
+      announcementChannelId: row?.announcementChannelId ?? null,
+      mockExamEnabled: row?.mockExamEnabled ?? true,
+      winnerRoleId: row?.winnerRoleId ?? null,
+      gradeVisibility: row?.gradeVisibility ?? 'ephemeral',
+    };
+  }
+
+  /** Applies a change; a timezone that is not an IANA name is refused with a message. */
+  async update(guildId: string, patch: GuildSettingsPatch): Promise<{ ok: true; settings: GuildSettings } | { ok: false; problem: string }> {
+    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+      return { ok: false, problem: `"${patch.timezone}" is not an IANA timezone name (for example Europe/Berlin, America/New_York, Asia/Jakarta, UTC).` };
+    }
+    const values = { ...patch, updatedAt: new Date() };
+    await this.db
+      .insert(guildSettings)
+      .values({ guildId, ...values })
+      .onConflictDoUpdate({ target: guildSettings.guildId, set: values });
+    return { ok: true, settings: await this.get(guildId) };
+  }
+
+  /** Servers whose settings row exists (those that configured something), for scheduled jobs. */
+  async configuredGuilds(): Promise<GuildSettings[]> {
+    const rows = await this.db.select({ guildId: guildSettings.guildId }).from(guildSettings);
+    return Promise.all(rows.map((r) => this.get(r.guildId)));
+  }
+}

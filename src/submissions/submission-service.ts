@@ -1,0 +1,198 @@
+// Submissions are the source of truth of the grading queue: a row is queued, claimed (running),
+// then graded or failed. Claiming is one UPDATE ... FOR UPDATE SKIP LOCKED, so several grader
+// processes on one PostgreSQL never take the same submission.
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { submissions, type SubmissionStatus } from '../db/schema.ts';
+import type { MockExamService } from '../mockexam/mock-exam-service.ts';
+import type { ProblemDefinition } from '../grading/problem-types.ts';
+
+export type Submission = typeof submissions.$inferSelect;
+
+export type SubmissionLimits = {
+  /** Grades a member may ask for in one hour, per server. */
+  perHour: number;
+};
+
+export type NewSubmission = {
+  guildId: string;
+  userId: string;
+  userName: string;
+  problemId: string;
+  fileName: string;
+  fileSha256: string;
+  fileSize: number;
+  replyTo?: Record<string, string | boolean>;
+};
+
+export type CreateResult =
+  | { kind: 'queued'; submission: Submission }
+  | { kind: 'duplicate'; submission: Submission }
+  | { kind: 'busy'; inFlight: Submission }
+  | { kind: 'rate-limited'; retryAt: Date };
+
+export type GradedOutcome = {
+  points: number;
+  metric: string;
+  metricValue: number;
+  format: string;
+  backend: string;
+  timings: Record<string, number>;
+  result: Record<string, unknown>;
+};
+
+export class SubmissionService {
+  constructor(
+    private readonly db: Database,
+    private readonly mockExam: MockExamService,
+    private readonly catalog: readonly ProblemDefinition[],
+    private readonly limits: SubmissionLimits,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Records a grade request. The same file for the same problem returns the stored result; a
+   * member has one grade in flight at a time and a cap per hour.
+   */
+  async create(input: NewSubmission): Promise<CreateResult> {
+    const problem = this.catalog.find((p) => p.id === input.problemId);
+    if (!problem) throw new Error(`unknown problem ${input.problemId}`);
+    const mine = and(eq(submissions.guildId, input.guildId), eq(submissions.userId, input.userId));
+    const [duplicate] = await this.db
+      .select()
+      .from(submissions)
+      .where(and(mine, eq(submissions.problemId, input.problemId), eq(submissions.fileSha256, input.fileSha256), eq(submissions.status, 'graded')))
+      .orderBy(asc(submissions.id))
+      .limit(1);
+    if (duplicate) return { kind: 'duplicate', submission: duplicate };
+    const [inFlight] = await this.db
+      .select()
+      .from(submissions)
+      .where(and(mine, inArray(submissions.status, ['queued', 'running'])))
+      .limit(1);
+    if (inFlight) return { kind: 'busy', inFlight };
+    const now = this.now();
+    const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
+    const recent = await this.db
+      .select({ createdAt: submissions.createdAt })
+      .from(submissions)
+      .where(and(mine, gte(submissions.createdAt, hourAgo)))
+      .orderBy(asc(submissions.createdAt));
+    if (recent.length >= this.limits.perHour) {
+      return { kind: 'rate-limited', retryAt: new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000) };
+    }
+    const week = await this.mockExam.weekForSubmission(input.guildId, now);
+    const attempt = await this.mockExam.timedAttempt(input.guildId, input.userId, week);
+    const timed = attempt !== undefined && attempt.startedAt <= now && now < attempt.endsAt;
+    const [submission] = await this.db
+      .insert(submissions)
+      .values({ ...input, weight: problem.weight, week, timed, status: 'queued', createdAt: now })
+      .returning();
+    return { kind: 'queued', submission };
+  }
+
+  async get(id: number): Promise<Submission | undefined> {
+    const [row] = await this.db.select().from(submissions).where(eq(submissions.id, id));
+    return row;
+  }
+
+  async setFilesPath(id: number, filesPath: string): Promise<void> {
+    await this.db.update(submissions).set({ filesPath }).where(eq(submissions.id, id));
+  }
+
+  /**
+   * Claims the next queued submission. Fair between members: a member's second queued
+   * submission waits until every member's first one has been taken.
+   */
+  async claimNext(): Promise<Submission | undefined> {
+    const rows = await this.db.execute(sql`
+      update ${submissions} set status = 'running', started_at = now(), attempts = attempts + 1
+      where id = (
+        select id from (
+          select id, row_number() over (partition by guild_id, user_id order by id) as turn
+          from ${submissions} where status = 'queued'
+        ) as queued
+        order by turn, id
+        limit 1
+      ) and status = 'queued'
+      returning id`);
+    const [claimed] = rowsOf<{ id: number }>(rows);
+    return claimed ? this.get(claimed.id) : undefined;
+  }
+
+  /** Position in the queue (1 = next), as members see it. */
+  async queuePosition(id: number): Promise<number> {
+    const queued = await this.db
+      .select({ id: submissions.id, guildId: submissions.guildId, userId: submissions.userId })
+      .from(submissions)
+      .where(eq(submissions.status, 'queued'))
+      .orderBy(asc(submissions.id));
+    const turns = new Map<string, number>();
+    const order = queued.map((row) => {
+      const key = `${row.guildId}/${row.userId}`;
+      const turn = (turns.get(key) ?? 0) + 1;
+      turns.set(key, turn);
+      return { id: row.id, turn };
+    });
+    order.sort((a, b) => a.turn - b.turn || a.id - b.id);
+    return order.findIndex((row) => row.id === id) + 1;
+  }
+
+  async markGraded(id: number, outcome: GradedOutcome): Promise<Submission> {
+    const current = await this.get(id);
+    if (!current) throw new Error(`submission ${id} does not exist`);
+    // A grade that finishes after its week closed counts for the new week.
+    const week = (await this.mockExam.isClosed(current.guildId, current.week))
+      ? await this.mockExam.weekForSubmission(current.guildId)
+      : current.week;
+    const [row] = await this.db
+      .update(submissions)
+      .set({ ...outcome, week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null })
+      .where(eq(submissions.id, id))
+      .returning();
+    return row;
+  }
+
+  async markFailed(id: number, errorCode: string, error: string, extra: { format?: string; backend?: string } = {}): Promise<Submission> {
+    const [row] = await this.db
+      .update(submissions)
+      .set({ status: 'failed', errorCode, error, finishedAt: this.now(), ...extra })
+      .where(eq(submissions.id, id))
+      .returning();
+    return row;
+  }
+
+  /**
+   * Puts running submissions back in the queue: at start for this process's own interrupted work
+   * (with one process), or those running longer than `olderThanMs` (a crashed grader elsewhere).
+   */
+  async requeueInterrupted(olderThanMs = 0): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - olderThanMs);
+    const rows = await this.db
+      .update(submissions)
+      .set({ status: 'queued' as SubmissionStatus, startedAt: null })
+      .where(and(eq(submissions.status, 'running'), sql`${submissions.startedAt} <= ${cutoff.toISOString()}`))
+      .returning({ id: submissions.id });
+    return rows.length;
+  }
+
+  /** The member's best points per problem (any week), for /problems. */
+  async bestPoints(guildId: string, userId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .select({ problemId: submissions.problemId, points: sql<number>`max(${submissions.points})` })
+      .from(submissions)
+      .where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId), eq(submissions.status, 'graded')))
+      .groupBy(submissions.problemId);
+    return new Map(rows.map((r) => [r.problemId, Number(r.points)]));
+  }
+
+  /** Deletes a member's submissions in one server (for /privacy); returns how many. */
+  async deleteMemberData(guildId: string, userId: string): Promise<Submission[]> {
+    return this.db.delete(submissions).where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId))).returning();
+  }
+}
+
+/** postgres.js returns the rows as an array; PGlite returns `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
+import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
+import { SubmissionService, type NewSubmission } from '../../src/submissions/submission-service.ts';
+import { problemCatalog } from '../../problems/index.ts';
+import { openTestDatabase, testEngines } from '../support/db.ts';
+
+describe.each(testEngines)('the submission queue on %s', (engine) => {
+  let handle: DatabaseHandle;
+  let clock: Date;
+  let subs: SubmissionService;
+  const request = (userId: string, sha: string, extra: Partial<NewSubmission> = {}): NewSubmission => ({
+    guildId: 'g',
+    userId,
+    userName: userId,
+    problemId: 'mnist',
+    fileName: 'model.h5',
+    fileSha256: sha,
+    fileSize: 100,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    clock = new Date('2026-11-25T12:00:00Z');
+    const settings = new GuildSettingsService(handle.db, 'UTC');
+    const exams = new MockExamService(handle.db, settings, problemCatalog, () => clock);
+    subs = new SubmissionService(handle.db, exams, problemCatalog, { perHour: 3 }, () => clock);
+  });
+  afterAll(async () => handle.close());
+
+  it('is fair between members: each member\'s first submission goes before anyone\'s second', async () => {
+    // One in flight per member and server, so the same member queues in three servers.
+    const a1 = await subs.create(request('ann', 'a1', { guildId: 'g1' }));
+    const a2 = await subs.create(request('ann', 'a2', { guildId: 'g1', problemId: 'sunspots' }));
+    expect(a2.kind).toBe('busy');
+    const ids: Record<string, number> = {};
+    for (const [key, req] of Object.entries({
+      a1: null,
+      b1: request('ben', 'b1', { guildId: 'g1' }),
+      c1: request('cat', 'c1', { guildId: 'g1' }),
+    })) {
+      if (req) {
+        const created = await subs.create(req);
+        if (created.kind !== 'queued') throw new Error(created.kind);
+        ids[key] = created.submission.id;
+      } else if (a1.kind === 'queued') ids[key] = a1.submission.id;
+    }
+    expect(await subs.queuePosition(ids.c1)).toBe(3);
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await subs.claimNext())!.id);
+    expect(order).toEqual([ids.a1, ids.b1, ids.c1]);
+    expect(await subs.claimNext()).toBeUndefined();
+    for (const id of order) await subs.markFailed(id, 'test', 'done with it');
+  });
+
+  it('returns the stored result for the same file and problem, without grading again', async () => {
+    const first = await subs.create(request('dee', 'same-file'));
+    if (first.kind !== 'queued') throw new Error(first.kind);
+    await subs.claimNext();
+    await subs.markGraded(first.submission.id, {
+      points: 4, metric: 'accuracy', metricValue: 0.9, format: 'keras2-h5', backend: 'wasm', timings: {}, result: { hint: 'x' },
+    });
+    const again = await subs.create(request('dee', 'same-file'));
+    expect(again).toMatchObject({ kind: 'duplicate', submission: { id: first.submission.id, points: 4 } });
+    // The same file for another problem is a new grade.
+    expect((await subs.create(request('dee', 'same-file', { problemId: 'linear-a' }))).kind).toBe('queued');
+    await subs.markFailed((await subs.claimNext())!.id, 'test', 'done with it');
+  });
+
+  it('caps grades per member and hour', async () => {
+    for (let i = 0; i < 3; i++) {
+      const created = await subs.create(request('eve', `e${i}`));
+      expect(created.kind).toBe('queued');
+      const claimed = await subs.claimNext();
+      await subs.markFailed(claimed!.id, 'not-a-model', 'not a model');
+      clock = new Date(clock.getTime() + 60_000);
+    }
+    const refused = await subs.create(request('eve', 'e3'));
+    expect(refused.kind).toBe('rate-limited');
+    if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(new Date('2026-11-25T13:00:00Z').getTime());
+  });
+
+  it('puts interrupted work back in the queue', async () => {
+    const created = await subs.create(request('fay', 'f1'));
+    if (created.kind !== 'queued') throw new Error(created.kind);
+    const claimed = await subs.claimNext();
+    expect(claimed!.status).toBe('running');
+    expect(await subs.requeueInterrupted()).toBe(1);
+    const again = await subs.claimNext();
+    expect(again!.id).toBe(created.submission.id);
+    expect(again!.attempts).toBe(2);
+  });
+});
