@@ -15,6 +15,6 @@ export const problem: ProblemDefinition = {
   preprocessing:
     'Column 2 of Sunspots.csv as float; series = (x - min) / max with min and max of the whole series; split at 3000; windows of 30 values predict the next value.',
   metric: { kind: 'mae', threshold: 0.15 },
-  dataLink: 'https://storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv',
+  dataLink: 'https://storage.googleapis.com/laurencemoroney-blog.appspot.com/Sunspots.csv',
   evaluation: { kind: 'time-series', dataset: 'sunspots', column: 2, splitTime: 3000, windowSize: 30 },
 };
