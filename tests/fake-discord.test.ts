@@ -301,6 +301,10 @@ describe('fake Discord driven by the real discord.js client', () => {
     const posted = fake.channelMessages(channelId);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ content: 'Weekly mock exam starts now', channel_id: channelId, type: 0 });
+    const tooLong = await channel.send('x'.repeat(2001)).catch((error: unknown) => error);
+    expect((tooLong as DiscordAPIError).code).toBe(50035);
+    expect(fake.takeViolations().map((violation) => violation.reason)).toEqual([expect.stringMatching(/\/content must NOT have more than 2000 characters/)]);
+    expect(fake.channelMessages(channelId)).toHaveLength(1);
 
     const winner = fake.member({ username: 'katherine', permissions: PermissionFlagsBits.ViewChannel });
     const guild = client.guilds.cache.get(guildId)!;

@@ -52,6 +52,11 @@ export interface FakeDiscordOptions {
    * would have for a human. Default 100 ms.
    */
   userDelayMs?: number;
+  /**
+   * Longest `content` accepted on `POST/PATCH /channels/:id/messages`. Discord's API description
+   * says 4000 there (2000 on webhooks and interactions), its documentation 2000; 2000 by default.
+   */
+  channelMessageMaxLength?: number;
   /** The bot's permissions in interactions (`app_permissions`); everything by default. */
   botPermissions?: bigint;
   specPath?: string;
@@ -196,6 +201,7 @@ export class FakeDiscord {
   private readonly waitTimeoutMs: number;
   private readonly botPermissions: bigint;
   private readonly userDelayMs: number;
+  private readonly channelMessageMaxLength: number;
   private requestsInFlight = 0;
   private lastResponseAt = 0;
   private readonly interactions = new Map<string, InteractionRecord>();
@@ -217,6 +223,7 @@ export class FakeDiscord {
     this.waitTimeoutMs = options.waitTimeoutMs ?? 4000;
     this.botPermissions = options.botPermissions ?? ALL_PERMISSIONS;
     this.userDelayMs = options.userDelayMs ?? 100;
+    this.channelMessageMaxLength = options.channelMessageMaxLength ?? 2000;
     this.openapi = loadOpenApi(options.specPath ?? DEFAULT_SPEC_PATH);
     const owner = makeUser(this.ids, { username: 'guild-owner' });
     for (const input of options.guilds ?? [{ name: 'Study Group' }]) {
@@ -876,6 +883,16 @@ export class FakeDiscord {
         );
         return;
       }
+    }
+    const content = (parsed.json as Json | undefined)?.content;
+    if (match.template.startsWith('/channels/{channel_id}/messages') && typeof content === 'string' && content.length > this.channelMessageMaxLength) {
+      const limit = this.channelMessageMaxLength;
+      refuse(
+        400,
+        { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` }] } } },
+        `body refused (${method} ${match.template}): /content must NOT have more than ${limit} characters (got ${content.length})`,
+      );
+      return;
     }
     try {
       const result = await handler({ method, path: url.pathname, params: match.params, query: url.searchParams, json: parsed.json as Json | undefined, files: parsed.files });
