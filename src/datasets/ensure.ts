@@ -245,8 +245,11 @@ async function moveFolderIntoPlace(temp: string, final: string): Promise<void> {
   }
 }
 
-/** Extracts the class folders of the zip (with or without a top folder) and checks them against the manifest. */
-async function extractZip(dataset: ImageFolderDataset, zipBytes: Uint8Array, final: string): Promise<void> {
+/**
+ * Extracts the class folders of the zip (with or without a top folder) into `final`, through a
+ * temporary folder, and checks them against the manifest first.
+ */
+export async function extractImageZip(dataset: ImageFolderDataset, zipBytes: Uint8Array, final: string): Promise<void> {
   const wanted = new Map(dataset.manifest.map(([relative, sha256]) => [relative, sha256]));
   const entries = unzipSync(zipBytes, {
     filter: (entry) => wanted.has(entry.name) || wanted.has(entry.name.replace(/^[^/]+\//, '')),
@@ -332,7 +335,7 @@ async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDat
     const bytes = await readFile(zipFile);
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== dataset.zip.sha256) throw new Error(`sha256 mismatch: got ${actual}, expected ${dataset.zip.sha256}`);
-    await extractZip(dataset, bytes, final);
+    await extractImageZip(dataset, bytes, final);
   };
 
   if (await exists(zipPath)) {

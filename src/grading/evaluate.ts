@@ -357,11 +357,16 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     }
   }
   const points = pointsFor(problem.metric, value);
+  let hint = hintFor(problem.metric, value, points, set.kind === 'classification' ? sampleCount : undefined);
+  if (details.kind === 'classification' && points < MAX_POINTS) {
+    const weakest = details.perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
+    hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
+  }
   return {
     ...base,
     value,
     points,
-    hint: hintFor(problem.metric, value, points, set.kind === 'classification' ? sampleCount : undefined),
+    hint,
     details,
     timings: { predictMs, scoreMs: performance.now() - scoreStart },
   };

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProblem } from '../../problems/index.ts';
 import { decodePngRgbNearest, parseCsv } from '../../src/datasets/decode.ts';
-import { DatasetUnavailableError, ensureDataset } from '../../src/datasets/ensure.ts';
+import { DatasetUnavailableError, ensureDataset, extractImageZip } from '../../src/datasets/ensure.ts';
 import {
   clearEvaluationSetMemoryCache,
   evaluationCachePath,
@@ -17,7 +17,8 @@ import {
   type ClassificationSet,
   type TimeSeriesSet,
 } from '../../src/datasets/evaluation-sets.ts';
-import { datasets } from '../../src/datasets/registry.ts';
+import { zipSync } from 'fflate';
+import { datasets, type ImageFolderDataset } from '../../src/datasets/registry.ts';
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -196,6 +197,39 @@ describe('ensureDataset: horse-or-human folder', () => {
     expect(error.message).toContain(zipUrl);
     expect(error.message).toMatch(/horses and .*humans hold the images/);
     expect(existsSync(folder)).toBe(false);
+    expect(await leftovers(dataDir)).toEqual([]);
+  });
+});
+
+describe('extractImageZip', () => {
+  const dataset = datasets['horse-or-human'] as ImageFolderDataset;
+  const folder = path.join(sharedDatasets, 'horse_or_human_validation', 'validation-horse-or-human');
+  function zipOf(prefix: string, skip?: string): Uint8Array {
+    const entries: Record<string, Uint8Array> = { '__MACOSX/._junk': new Uint8Array([1]) };
+    for (const [relative] of dataset.manifest) {
+      if (relative !== skip) entries[prefix + relative] = new Uint8Array(readFileSync(path.join(folder, relative)));
+    }
+    return zipSync(entries, { level: 0 });
+  }
+
+  it('extracts a zip with the class folders at its root or under a top folder', async () => {
+    const dataDir = await tempDataDir();
+    for (const prefix of ['', 'validation-horse-or-human/']) {
+      const final = path.join(dataDir, `extracted-${prefix ? 'nested' : 'flat'}`);
+      await extractImageZip(dataset, zipOf(prefix), final);
+      expect(await readdir(path.join(final, 'horses'))).toHaveLength(128);
+      expect(await readdir(path.join(final, 'humans'))).toHaveLength(128);
+      expect(existsSync(path.join(final, '__MACOSX'))).toBe(false);
+    }
+  });
+
+  it('refuses a zip that misses a manifest file and leaves nothing behind', async () => {
+    const dataDir = await tempDataDir();
+    const final = path.join(dataDir, 'extracted');
+    await expect(extractImageZip(dataset, zipOf('', 'humans/valhuman01-00.png'), final)).rejects.toThrow(
+      "the zip's content does not match the manifest: humans/valhuman01-00.png is missing",
+    );
+    expect(existsSync(final)).toBe(false);
     expect(await leftovers(dataDir)).toEqual([]);
   });
 });

@@ -145,6 +145,7 @@ describe('evaluate: classification', () => {
     const forcedSigmoid = await evaluate(tinyImageProblem, model, { tf, evaluationSet: brightDarkSet(10), lastActivation: 'sigmoid' });
     expect(forcedSigmoid.value).toBe(0.5);
     expect(forcedSigmoid.points).toBe(0);
+    expect(forcedSigmoid.hint).toContain('Weakest class: humans (0.0% right).');
     if (forcedSigmoid.details.kind !== 'classification') throw new Error('expected classification details');
     expect(forcedSigmoid.details.perClass).toEqual([
       { name: 'horses', total: 5, correct: 5, accuracy: 1 },
