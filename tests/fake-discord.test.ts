@@ -136,8 +136,12 @@ describe('fake Discord driven by the real discord.js client', () => {
 
   it('delivers a slash command and records the reply', async () => {
     handlers.set('ping', async (interaction) => {
-      if (interaction.isChatInputCommand()) await interaction.reply({ content: `pong, ${interaction.user.username}` });
+      if (!interaction.isChatInputCommand()) return;
+      const manager = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? ' (manager)' : '';
+      await interaction.reply({ content: `pong, ${interaction.user.username}${manager}` });
     });
+    const moderator = fake.member({ username: 'mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages });
+    expect((await (await fake.slashCommand({ name: 'ping', member: moderator })).waitForMessage()).content).toBe('pong, mod (manager)');
     const member = fake.member({ username: 'ada' });
     const ping = await fake.slashCommand({ name: 'ping', member });
     const callback = await ping.response();
