@@ -74,6 +74,17 @@ describe('evaluate: regression (linear problems)', () => {
     expect(outcome.details).toEqual({ kind: 'non-finite', nonFiniteCount: 9, firstNonFiniteIndex: 0 });
   });
 
+  it('disposes every tensor it creates', async () => {
+    const linearA = problem('linear-a');
+    const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
+    const model = linearModel(1, 9, [4, 1]);
+    const classifier = brightnessModel(4, -2, 'sigmoid');
+    const before = tf.memory().numTensors;
+    await evaluate(linearA, model, { tf, evaluationSet: set, batchSize: 3 });
+    await evaluate(tinyImageProblem, classifier, { tf, evaluationSet: brightDarkSet(10), batchSize: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('feeds a pinned batch size in padded chunks of that size', async () => {
     const linearA = problem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });

@@ -37,7 +37,11 @@ async function grade(file: string, problemId: string): Promise<EvaluationOutcome
   try {
     const adaptation = checkCompatibility(problem, imported);
     const evaluationSet = await loadEvaluationSet(problem, { dataDir, mirror: path.join(shared, 'datasets') });
-    return await evaluate(problem, imported.model, { tf, evaluationSet, adaptation });
+    const tensorsBefore = tf.memory().numTensors;
+    const outcome = await evaluate(problem, imported.model, { tf, evaluationSet, adaptation });
+    // A grader process lives long: evaluation leaves no tensor behind.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    return outcome;
   } finally {
     imported.model.dispose();
   }
