@@ -205,6 +205,24 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect(downloaded.equals(image)).toBe(true);
   });
 
+  it('attaches files to an edited reply and removes them when the edit lists none', async () => {
+    const csv = Buffer.from('epoch,loss\n1,0.9\n2,0.4\n');
+    handlers.set('report', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await interaction.editReply({ content: 'report', files: [new AttachmentBuilder(csv, { name: 'history.csv' })] });
+      await interaction.editReply({ content: 'report withdrawn', attachments: [] });
+    });
+    const report = await fake.slashCommand({ name: 'report' });
+    const final = await report.waitForMessage((message) => message.content === 'report withdrawn');
+    expect(final.attachments).toEqual([]);
+    expect(report.edits).toHaveLength(2);
+    expect(report.edits[0].files.map((file) => file.filename)).toEqual(['history.csv']);
+    const attached = report.edits[0].message.attachments;
+    expect(attached).toHaveLength(1);
+    expect(fake.fileBytes(attached[0]).toString()).toBe(csv.toString());
+  });
+
   it('resolves an attachment option to a CDN file the bot can download', async () => {
     const modelBytes = Buffer.from('\x89HDF\r\n\x1a\nfake keras weights');
     const upload = fake.cdn.add('model.h5', modelBytes);
