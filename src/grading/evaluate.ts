@@ -91,6 +91,8 @@ export interface EvaluationOutcome {
 }
 
 const DEFAULT_BATCH: Record<EvaluationSet['kind'], number> = { regression: 1024, classification: 256, 'time-series': 256 };
+/** Upper bound on input values per predict call (32 images of 150x150x3). */
+const MAX_BATCH_INPUT_VALUES = 32 * 150 * 150 * 3;
 
 /** Shapes of a built tfjs model in the form checkCompatibility takes. */
 export function modelShapes(model: LayersModel): { inputShape: (number | null)[]; outputShape: (number | null)[]; inputDtype: string } {
@@ -172,7 +174,10 @@ async function predictAll(model: LayersModel, set: EvaluationSet, adaptation: In
   const { tf } = options;
   const plan = feedPlan(set);
   const units = adaptation.outputUnits;
-  const batchSize = adaptation.pinnedBatchSize ?? Math.max(1, options.batchSize ?? DEFAULT_BATCH[set.kind]);
+  // Big samples get small batches: 256 horse images would be ~70 MB of input and several hundred
+  // MB of first-layer activations in a worker with a memory limit.
+  const defaultBatch = Math.max(1, Math.min(DEFAULT_BATCH[set.kind], Math.floor(MAX_BATCH_INPUT_VALUES / plan.sampleSize)));
+  const batchSize = adaptation.pinnedBatchSize ?? Math.max(1, options.batchSize ?? defaultBatch);
   const out = new Float32Array(plan.count * units);
   const sampleElements = adaptation.sampleShape.reduce((a, b) => a * b, 1);
   if (sampleElements !== plan.sampleSize) {
