@@ -407,13 +407,18 @@ describe('the acknowledgement window', () => {
   const handlers = new Map<string, Handler>();
 
   beforeAll(async () => {
-    fake = await startFakeDiscord({ guilds: [{ name: 'Slow Guild' }], ackTimeoutMs: 200 });
+    fake = await startFakeDiscord({ guilds: [{ name: 'Slow Guild' }], ackTimeoutMs: 200, heartbeatIntervalMs: 100 });
     ({ client } = await loginClient(fake, handlers));
   });
 
   afterAll(async () => {
     await client?.destroy();
     await fake?.stop();
+  });
+
+  it('acknowledges heartbeats, so the client measures a ping', async () => {
+    await expect.poll(() => client.ws.ping, { timeout: 3000 }).toBeGreaterThanOrEqual(0);
+    expect(fake.violations).toEqual([]);
   });
 
   it('records an interaction not acknowledged in time and refuses its late reply with 10062', async () => {
