@@ -224,6 +224,10 @@ export function createGrader(options: GraderOptions): Grader {
           'Exam models need far less: check the model size and its configuration.',
       );
     }
+    if (error instanceof Error && /worker exited with code/i.test(error.message)) {
+      logger?.error({ err: error }, 'grading worker exited during a grade; replaced');
+      return new GraderError(`The grading worker stopped unexpectedly (${error.message}); it was replaced. Try again.`, { cause: error });
+    }
     if (error instanceof Error && /queue is at limit/i.test(error.message)) {
       return new GraderError(`The grader is busy (${pool.queueSize} grades waiting); try again in a minute.`, { cause: error });
     }
