@@ -9,6 +9,17 @@ import type { BotContext } from './bot/command.ts';
 import { createRouter } from './bot/router.ts';
 import { loadKnowledgeBase } from './tips/knowledge-base.ts';
 import { TipService } from './tips/tip-service.ts';
+import { problemCatalog } from '../problems/index.ts';
+import { createGrader } from './grading/grader.ts';
+import { GuildSettingsService } from './settings/guild-settings.ts';
+import { MockExamService } from './mockexam/mock-exam-service.ts';
+import { SubmissionService } from './submissions/submission-service.ts';
+import { GradingQueue } from './submissions/grading-queue.ts';
+import { UploadStore } from './submissions/upload-store.ts';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { attachGradeNotifier } from './bot/grade-notifier.ts';
+import { scheduleWeekClosing } from './bot/week-closing.ts';
 
 export type App = {
   client: Client<true>;
@@ -38,12 +49,39 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     loadDataDir: options.loadDataDir,
     logger,
   });
+  const settings = new GuildSettingsService(database.db, config.defaultTimezone);
+  const mockExam = new MockExamService(database.db, settings, problemCatalog);
+  const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour });
+  const grader = createGrader({
+    dataDir: config.dataDir,
+    datasetMirror: config.datasetMirror,
+    logger,
+    workers: config.graderWorkers,
+    timeoutMs: config.gradeTimeoutMs,
+    maxUploadBytes: config.maxUploadBytes,
+  });
+  const uploads = new UploadStore(join(config.dataDir, 'uploads'));
+  const gradingQueue = new GradingQueue({
+    submissions,
+    grader,
+    uploads,
+    concurrency: config.graderWorkers ?? availableParallelism(),
+    logger,
+    // A grade cannot legitimately run longer than its timeout plus the dataset preparation.
+    staleAfterMs: config.gradeTimeoutMs + grader.limits.preparationTimeoutMs,
+  });
   const context: BotContext = {
     config,
     logger,
     db: database.db,
     dbEngine: database.engine,
     tips: new TipService(database.db, knowledge),
+    catalog: problemCatalog,
+    settings,
+    mockExam,
+    submissions,
+    gradingQueue,
+    uploads,
   };
   const router = createRouter(commands, context);
 
@@ -62,9 +100,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     readyClient = await ready;
   } catch (error) {
     await client.destroy();
+    await grader.close();
     await database.close();
     throw error;
   }
+  attachGradeNotifier(readyClient, context);
+  // The embedded database allows one process, so whatever was running was ours: resume it all.
+  await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
+  const weekClosing = scheduleWeekClosing(readyClient, context);
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
 
   let stopping: Promise<void> | undefined;
@@ -74,6 +117,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     stop() {
       stopping ??= (async () => {
         await router.drain(5_000);
+        weekClosing.stop();
+        await gradingQueue.stop(2_000);
+        await grader.close();
         await client.destroy();
         await database.close();
         logger.info('bot stopped');

@@ -40,6 +40,10 @@ const envSchema = z.object({
     .default('UTC')
     .refine(isIanaTimezone, { message: 'must be an IANA timezone name such as Europe/Paris or UTC' }),
   DATASET_MIRROR: optionalString,
+  GRADER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  GRADE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  MAX_UPLOAD_MB: z.coerce.number().min(1).max(2048).default(128),
+  GRADES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export type Config = {
@@ -51,6 +55,11 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
   defaultTimezone: string;
   datasetMirror: string | undefined;
+  /** Grading worker threads; default: the number of cores. */
+  graderWorkers: number | undefined;
+  gradeTimeoutMs: number;
+  maxUploadBytes: number;
+  gradesPerHour: number;
 };
 
 export class ConfigError extends Error {
@@ -89,6 +98,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Co
     logLevel: v.LOG_LEVEL,
     defaultTimezone: v.DEFAULT_TIMEZONE,
     datasetMirror: v.DATASET_MIRROR,
+    graderWorkers: v.GRADER_WORKERS,
+    gradeTimeoutMs: v.GRADE_TIMEOUT_SECONDS * 1000,
+    maxUploadBytes: Math.round(v.MAX_UPLOAD_MB * 1024 * 1024),
+    gradesPerHour: v.GRADES_PER_HOUR,
   };
 }
 

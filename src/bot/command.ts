@@ -10,6 +10,12 @@ import type { Config } from '../config.ts';
 import type { Database, DatabaseEngine } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import type { TipService } from '../tips/tip-service.ts';
+import type { ProblemDefinition } from '../grading/problem-types.ts';
+import type { GuildSettingsService } from '../settings/guild-settings.ts';
+import type { MockExamService } from '../mockexam/mock-exam-service.ts';
+import type { SubmissionService } from '../submissions/submission-service.ts';
+import type { GradingQueue } from '../submissions/grading-queue.ts';
+import type { UploadStore } from '../submissions/upload-store.ts';
 
 /** What command handlers may use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -18,6 +24,12 @@ export type BotContext = {
   db: Database;
   dbEngine: DatabaseEngine;
   tips: TipService;
+  catalog: readonly ProblemDefinition[];
+  settings: GuildSettingsService;
+  mockExam: MockExamService;
+  submissions: SubmissionService;
+  gradingQueue: GradingQueue;
+  uploads: UploadStore;
 };
 
 export type CommandModule = {

@@ -118,7 +118,7 @@ describe('/tip through the fake Discord', () => {
     const submitted = await bot.fake.submitModal({
       member: bot.student,
       customId: 'tip:propose',
-      fields: { title: 'Ping @everyone', topic: 'nlp', body: 'Use ``` to open code', snippet: '' },
+      fields: { title: 'Ping @everyone', topic: ['nlp'], body: 'Use ``` to open code', snippet: '' },
     });
     const answer = (await submitted.response()).data as { content: string; flags: number };
     expect(answer.flags & EPHEMERAL).toBe(EPHEMERAL);

@@ -116,8 +116,8 @@ export interface ModalInput {
   channelId?: string;
   member?: FakeMember;
   customId: string;
-  /** Text input values by custom_id. */
-  fields: Record<string, string>;
+  /** Text input values by custom_id; a string select in a label takes its chosen value(s). */
+  fields: Record<string, string | string[]>;
 }
 
 interface InteractionRecord {
@@ -459,8 +459,25 @@ export class FakeDiscord {
     const channelId = input.channelId ?? shown?.record.channelId ?? this.firstTextChannel(guild);
     const member = input.member ?? shown?.record.member ?? this.defaultMember(guild.id);
     const unused = new Set(Object.keys(input.fields));
+    const selectMenu = (component: Json): Json => {
+      const given = input.fields[component.custom_id as string];
+      unused.delete(component.custom_id as string);
+      const values = given === undefined ? [] : Array.isArray(given) ? given : [given];
+      const options = ((component.options as Json[] | undefined) ?? []).map((o) => o.value as string);
+      for (const value of values) {
+        if (!options.includes(value)) throw new Error(`modal ${input.customId}: select "${component.custom_id}" has no option "${value}" (options: ${options.join(', ')})`);
+      }
+      const min = (component.min_values as number | undefined) ?? 1;
+      if (component.required !== false && values.length < min) {
+        throw new Error(`modal ${input.customId}: select "${component.custom_id}" is required; Discord would not let the user submit it empty`);
+      }
+      return { type: 3, id: component.id, custom_id: component.custom_id, values };
+    };
+    const labelled = (component: Json): Json => (component.type === 3 ? selectMenu(component) : textInput(component));
     const textInput = (component: Json): Json => {
-      const value = input.fields[component.custom_id as string] ?? component.value ?? '';
+      const given = input.fields[component.custom_id as string];
+      if (Array.isArray(given)) throw new Error(`modal ${input.customId}: field "${component.custom_id}" is a text input; give it a string`);
+      const value = given ?? component.value ?? '';
       unused.delete(component.custom_id as string);
       if (component.required !== false && value === '' && component.type === 4) {
         throw new Error(`modal ${input.customId}: field "${component.custom_id}" is required; Discord would not let the user submit it empty`);
@@ -474,7 +491,7 @@ export class FakeDiscord {
     if (shown) {
       components = (shown.modal.components as Json[]).map((row, index) => {
         if (row.type === 1) return { type: 1, id: row.id ?? index + 1, components: (row.components as Json[]).map(textInput) };
-        if (row.type === 18) return { type: 18, id: row.id ?? index + 1, component: textInput(row.component) };
+        if (row.type === 18) return { type: 18, id: row.id ?? index + 1, component: labelled(row.component) };
         return { type: row.type, id: row.id ?? index + 1 };
       });
     } else {
@@ -482,6 +499,7 @@ export class FakeDiscord {
       components = Object.entries(input.fields).map(([customId, value]) => {
         unused.delete(customId);
         const id = nextId++;
+        if (Array.isArray(value)) return { type: 18, id, component: { type: 3, id: nextId++, custom_id: customId, values: value } };
         return { type: 18, id, component: { type: 4, id: nextId++, custom_id: customId, value } };
       });
     }

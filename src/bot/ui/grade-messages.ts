@@ -1,0 +1,134 @@
+// What /grade shows while it works and when it is done. The picture comes from src/render.
+import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
+import type { GradeProgress, GradeResult } from '../../grading/grader.ts';
+import type { ProblemDefinition } from '../../grading/problem-types.ts';
+import type { Submission } from '../../submissions/submission-service.ts';
+import { renderGradeChart } from '../../render/from-grade-result.ts';
+
+const COLOURS = { working: 0x5865f2, full: 0x2ecc71, partial: 0xf1c40f, low: 0xe67e22, failed: 0xe74c3c };
+
+export type GradeStatusView =
+  | { step: 'queued'; position: number }
+  | { step: 'downloading' }
+  | { step: 'grading'; progress: GradeProgress };
+
+export function pointMarks(points: number, max = 5): string {
+  return `${'●'.repeat(points)}${'○'.repeat(Math.max(0, max - points))} ${points}/${max}`;
+}
+
+export function progressBar(fraction: number, width = 20): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${Math.round(fraction * 100)}%`;
+}
+
+const STEPS = ['Queued', 'Downloading', 'Importing the model', 'Evaluating', 'Done'] as const;
+
+function stepIndex(view: GradeStatusView): number {
+  if (view.step === 'queued') return 0;
+  if (view.step === 'downloading') return 1;
+  const stage = view.progress.stage;
+  if (stage === 'queued') return 0;
+  if (stage === 'importing') return 2;
+  return 3;
+}
+
+export function progressEmbed(problem: ProblemDefinition, fileName: string, view: GradeStatusView): EmbedBuilder {
+  const current = stepIndex(view);
+  const lines = STEPS.slice(0, 4).map((label, index) => {
+    const mark = index < current ? '✅' : index === current ? '⏳' : '▫️';
+    let detail = '';
+    if (index === 0 && view.step === 'queued' && current === 0) detail = view.position > 1 ? ` (position ${view.position})` : ' (next)';
+    if (index === 3 && view.step === 'grading' && current === 3 && view.progress.fraction !== undefined) {
+      detail = `\n${progressBar(view.progress.fraction)}`;
+    }
+    return `${mark} ${label}${detail}`;
+  });
+  return new EmbedBuilder()
+    .setTitle(`Grading ${problem.title}`.slice(0, 256))
+    .setDescription(lines.join('\n'))
+    .setColor(COLOURS.working)
+    .setFooter({ text: fileName.slice(0, 200) });
+}
+
+function formatValue(metric: string, value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'not finite';
+  if (metric === 'accuracy') return `${(value * 100).toFixed(2)}%`;
+  if (metric === 'mse') return value.toExponential(2);
+  return value.toFixed(4);
+}
+
+function thresholdLines(result: GradeResult): string {
+  const comparison = result.metric === 'accuracy' ? '≥' : '≤';
+  return result.thresholds
+    .filter((t) => t.points >= 1)
+    .map((t) => `${t.points === result.points ? '**' : ''}${t.points} pts: ${comparison} ${formatValue(result.metric, t.value)}${t.points === result.points ? '**' : ''}`)
+    .join('\n');
+}
+
+function detailLines(result: GradeResult): string | undefined {
+  const details = result.details;
+  if (details.kind === 'classification') {
+    const perClass = details.perClass
+      .map((c) => `${c.name}: ${(c.accuracy * 100).toFixed(1)}% (${c.correct}/${c.total})`)
+      .join('\n');
+    return `${perClass}\nRead as: ${details.decisionRule}`.slice(0, 1024);
+  }
+  if (details.kind === 'regression' || details.kind === 'time-series') {
+    const r = details.residuals;
+    return [
+      `mean error ${r.mean.toFixed(4)}, mean |error| ${r.meanAbs.toFixed(4)}`,
+      `median |error| ${r.p50Abs.toFixed(4)}, 90% under ${r.p90Abs.toFixed(4)}, max ${r.maxAbs.toFixed(4)}`,
+    ].join('\n');
+  }
+  if (details.kind === 'non-finite') return `${details.nonFiniteCount} outputs were NaN or infinite (first at sample ${details.firstNonFiniteIndex}).`;
+  return undefined;
+}
+
+export function resultMessage(
+  submission: Submission,
+  result: GradeResult,
+  options: { reused?: boolean } = {},
+): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
+  const colour = result.points === 5 ? COLOURS.full : result.points >= 3 ? COLOURS.partial : COLOURS.low;
+  const embed = new EmbedBuilder()
+    .setTitle(`${result.problemTitle}: ${pointMarks(result.points, result.maxPoints)}`.slice(0, 256))
+    .setColor(colour)
+    .setDescription(
+      [
+        `**${result.metricName}**: ${formatValue(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
+        result.message,
+        options.reused ? '_This file was graded before: here is its stored result._' : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n')
+        .slice(0, 4000),
+    )
+    .addFields({ name: 'Points', value: thresholdLines(result) || '-', inline: true });
+  const details = detailLines(result);
+  if (details) embed.addFields({ name: 'Details', value: details, inline: true });
+  embed.addFields({ name: 'Next point', value: result.hint.slice(0, 1024) || '-' });
+  if (result.notes.length > 0) embed.addFields({ name: 'Adjusted', value: result.notes.join('\n').slice(0, 1024) });
+  embed.setFooter({
+    text: `${submission.fileName} · ${result.format} · ${result.model.paramCount.toLocaleString('en-US')} params · ${result.backend} · ${(result.timings.totalMs / 1000).toFixed(1)} s · week ${submission.week}`.slice(0, 2048),
+  });
+  const files: AttachmentBuilder[] = [];
+  const chart = renderGradeChart(result);
+  if (chart) {
+    files.push(new AttachmentBuilder(chart.png, { name: chart.name }));
+    embed.setImage(`attachment://${chart.name}`);
+  }
+  return { embeds: [embed], files };
+}
+
+export function failureEmbed(problem: ProblemDefinition | undefined, fileName: string, message: string, internal: boolean): EmbedBuilder {
+  return new EmbedBuilder()
+    .setTitle(`${problem?.title ?? 'Grade'}: not graded`.slice(0, 256))
+    .setColor(COLOURS.failed)
+    .setDescription(
+      (internal
+        ? `The grader failed on our side, not because of your model. Please try again in a few minutes.\n-# ${message}`
+        : message
+      ).slice(0, 4000),
+    )
+    .setFooter({ text: fileName.slice(0, 200) });
+}
