@@ -7,6 +7,8 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   start: async () => (await import('./start.ts')).startCommand,
   'deploy-commands': async () => (await import('./deploy-commands.ts')).deployCommandsCommand,
   migrate: async () => (await import('./migrate.ts')).migrateCommand,
+  grade: async () => (await import('./grade.ts')).gradeCommand,
+  problems: async () => (await import('./problems.ts')).problemsCommand,
 };
 
 export function usage(): string {
@@ -17,6 +19,8 @@ export function usage(): string {
     '  start                      run the bot (needs DISCORD_TOKEN)',
     '  deploy-commands [--guild ID]  register the slash commands globally or in one server',
     '  migrate                    apply the database migrations and exit',
+    '  grade --problem ID FILE... [--json]  grade a model file on an exam problem',
+    '  problems [--json]          list the exam problems the grader knows',
   ].join('\n');
 }
 
