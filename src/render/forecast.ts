@@ -1,0 +1,55 @@
+// Forecast against actual for a time-series problem: two lines over the evaluated part of the series.
+import { finiteExtent, seriesPoints, type SeriesPoint } from './series.ts';
+import { axes, colors, contentTop, emptyMessage, legend, linearScale, page, pathThrough, type PlotArea } from './svg.ts';
+
+export interface ForecastChartInput {
+  title: string;
+  actual: number[];
+  forecast: number[];
+  /** Index in the whole series of actual[0] and forecast[0] (the split time); 0 when left out. */
+  startIndex?: number;
+  subtitle?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+export const CHART_WIDTH = 800;
+export const CHART_HEIGHT = 500;
+/** Above this many values a line is downsampled (min and max per bucket). */
+export const MAX_LINE_POINTS = 1000;
+
+export function forecastSvg(input: ForecastChartInput): string {
+  const start = Number.isFinite(input.startIndex) ? (input.startIndex as number) : 0;
+  const top = contentTop(input.subtitle);
+  const area: PlotArea = { left: 76, top: top + 30, right: CHART_WIDTH - 28, bottom: CHART_HEIGHT - 58 };
+  const legendSvg = legend(
+    [
+      { text: 'Actual', color: colors.blue, shape: 'line' },
+      { text: 'Forecast', color: colors.orange, shape: 'line' },
+    ],
+    area.left,
+    top + 12,
+  );
+  const actual = seriesPoints(input.actual, start, MAX_LINE_POINTS);
+  const forecast = seriesPoints(input.forecast, start, MAX_LINE_POINTS);
+  const length = Math.max(input.actual.length, input.forecast.length);
+  const [yMin, yMax] = finiteExtent(
+    (function* () {
+      for (const point of [...actual, ...forecast]) if (point) yield point[1];
+    })(),
+  );
+  const xScale = linearScale(start, start + Math.max(1, length - 1), area.left, area.right, 8);
+  const yScale = linearScale(yMin, yMax, area.bottom, area.top, 6);
+  const body = [legendSvg, axes(area, xScale, yScale, input.xLabel ?? 'Time step', input.yLabel ?? 'Value')];
+  if (Number.isNaN(yMin)) {
+    body.push(emptyMessage(length === 0 ? 'No values to plot' : 'No finite values to plot', (area.left + area.right) / 2, (area.top + area.bottom) / 2));
+  } else {
+    const toPixels = (points: SeriesPoint[]): SeriesPoint[] => points.map((p) => (p ? [xScale.toPixel(p[0]), yScale.toPixel(p[1])] : null));
+    body.push(
+      `<path d="${pathThrough(toPixels(actual))}" fill="none" stroke="${colors.blue}" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round"/>`,
+      `<path d="${pathThrough(toPixels(forecast))}" fill="none" stroke="${colors.orange}" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" stroke-opacity="0.9"/>`,
+    );
+  }
+  return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: body.join('') });
+}
+

@@ -1,0 +1,35 @@
+// Pictures for Discord replies: SVG built in code, rasterised to PNG with the bundled fonts. Each
+// picture has an ...Svg function (pure, for tests and previews) and a render... function (PNG bytes).
+import { confusionMatrixSvg, type ConfusionMatrixInput } from './confusion-matrix.ts';
+import { forecastSvg, type ForecastChartInput } from './forecast.ts';
+import { leaderboardCardSvg, type LeaderboardCardInput } from './leaderboard.ts';
+import { svgToPng } from './rasterize.ts';
+import { regressionSvg, type RegressionChartInput } from './regression.ts';
+
+export { confusionMatrixSvg, forecastSvg, leaderboardCardSvg, regressionSvg, svgToPng };
+export type { ConfusionMatrixInput, ForecastChartInput, LeaderboardCardInput, RegressionChartInput };
+export type { LeaderboardRow } from './leaderboard.ts';
+export type { RegressionPoint } from './regression.ts';
+export { CARD_WIDTH, MAX_ROWS, TOP_ROWS, formatScore, leaderboardCardSize } from './leaderboard.ts';
+export { CHART_HEIGHT, CHART_WIDTH, MAX_LINE_POINTS } from './forecast.ts';
+export { renderGradeChart, gradeChartSvg } from './from-grade-result.ts';
+
+/** Confusion matrix, 800 x 500 PNG. */
+export function renderConfusionMatrix(input: ConfusionMatrixInput): Buffer {
+  return svgToPng(confusionMatrixSvg(input));
+}
+
+/** Forecast against actual, 800 x 500 PNG. */
+export function renderForecast(input: ForecastChartInput): Buffer {
+  return svgToPng(forecastSvg(input));
+}
+
+/** Predictions against the line, 800 x 500 PNG. */
+export function renderRegression(input: RegressionChartInput): Buffer {
+  return svgToPng(regressionSvg(input));
+}
+
+/** Leaderboard card, 800 wide, height from leaderboardCardSize(input). */
+export function renderLeaderboardCard(input: LeaderboardCardInput): Buffer {
+  return svgToPng(leaderboardCardSvg(input));
+}
