@@ -22,6 +22,8 @@ export type NewSubmission = {
   fileName: string;
   fileSha256: string;
   fileSize: number;
+  /** Where the uploaded files wait (UploadStore). */
+  filesPath?: string;
   replyTo?: Record<string, string | boolean>;
 };
 
@@ -94,10 +96,6 @@ export class SubmissionService {
   async get(id: number): Promise<Submission | undefined> {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, id));
     return row;
-  }
-
-  async setFilesPath(id: number, filesPath: string): Promise<void> {
-    await this.db.update(submissions).set({ filesPath }).where(eq(submissions.id, id));
   }
 
   /**
@@ -184,11 +182,6 @@ export class SubmissionService {
       .where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId), eq(submissions.status, 'graded')))
       .groupBy(submissions.problemId);
     return new Map(rows.map((r) => [r.problemId, Number(r.points)]));
-  }
-
-  /** Deletes a member's submissions in one server (for /privacy); returns how many. */
-  async deleteMemberData(guildId: string, userId: string): Promise<Submission[]> {
-    return this.db.delete(submissions).where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId))).returning();
   }
 }
 

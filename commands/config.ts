@@ -1,0 +1,78 @@
+// /config: the server's settings (Manage Server). Without options it shows them.
+import {
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { BotContext } from '../src/bot/command.ts';
+import { settingsEmbed } from '../src/bot/ui/settings-messages.ts';
+import { winnerRoleProblem } from '../src/bot/winner-role.ts';
+import type { GuildSettingsPatch } from '../src/settings/guild-settings.ts';
+
+export const data = new SlashCommandBuilder()
+  .setName('config')
+  .setDescription('This server\'s settings for the study bot (Manage Server)')
+  .setDMPermission(false)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addChannelOption((o) =>
+    o.setName('announcement_channel').setDescription('Where weekly results and reminders are posted').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+  )
+  .addStringOption((o) => o.setName('timezone').setDescription('IANA timezone for weeks and reminders, e.g. Europe/Berlin').setAutocomplete(true))
+  .addBooleanOption((o) => o.setName('mock_exam').setDescription('Weekly mock exams on or off'))
+  .addRoleOption((o) => o.setName('winner_role').setDescription('Role given to the week\'s winners'))
+  .addBooleanOption((o) => o.setName('clear_winner_role').setDescription('Stop giving a winner role'))
+  .addStringOption((o) =>
+    o
+      .setName('grade_visibility')
+      .setDescription('Whether /grade results are private (default) or posted in the channel')
+      .addChoices({ name: 'private (ephemeral)', value: 'ephemeral' }, { name: 'public', value: 'public' }),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
+  // Checked here too: command permissions can be changed by server admins in Discord's settings.
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    await interaction.reply({ content: 'Changing the bot\'s settings needs the Manage Server permission.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const patch: GuildSettingsPatch = {};
+  const channel = interaction.options.getChannel('announcement_channel');
+  if (channel) patch.announcementChannelId = channel.id;
+  const timezone = interaction.options.getString('timezone');
+  if (timezone !== null) patch.timezone = timezone;
+  const mockExam = interaction.options.getBoolean('mock_exam');
+  if (mockExam !== null) patch.mockExamEnabled = mockExam;
+  const role = interaction.options.getRole('winner_role');
+  if (role) patch.winnerRoleId = role.id;
+  if (interaction.options.getBoolean('clear_winner_role')) patch.winnerRoleId = null;
+  const visibility = interaction.options.getString('grade_visibility');
+  if (visibility === 'ephemeral' || visibility === 'public') patch.gradeVisibility = visibility;
+
+  const notes: string[] = [];
+  let settings = await ctx.settings.get(interaction.guildId);
+  if (Object.keys(patch).length > 0) {
+    const updated = await ctx.settings.update(interaction.guildId, patch);
+    if (!updated.ok) {
+      await interaction.reply({ content: updated.problem, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    settings = updated.settings;
+    notes.push('Saved.');
+  }
+  if (settings.winnerRoleId && interaction.guild) {
+    const problem = await winnerRoleProblem(interaction.guild, settings.winnerRoleId);
+    if (problem) notes.push(`⚠️ ${problem}`);
+  }
+  await interaction.reply({ content: notes.join('\n') || undefined, embeds: [settingsEmbed(settings)], flags: MessageFlags.Ephemeral });
+}
+
+const TIMEZONES: string[] = Intl.supportedValuesOf('timeZone');
+
+export async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+  const typed = interaction.options.getFocused().toLowerCase().replace(/\s+/g, '_');
+  const matches = ['UTC', ...TIMEZONES].filter((tz) => tz.toLowerCase().includes(typed)).slice(0, 25);
+  await interaction.respond(matches.map((tz) => ({ name: tz, value: tz })));
+}

@@ -1,0 +1,42 @@
+// /problems list, /problems show problem
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import type { BotContext } from '../src/bot/command.ts';
+import { catalogEmbed, matchProblems, statementMessage } from '../src/bot/ui/problem-messages.ts';
+import { readProblemStatement, readStarter } from '../problems/files.ts';
+
+export const data = new SlashCommandBuilder()
+  .setName('problems')
+  .setDescription('The exam-style problems the bot grades')
+  .setDMPermission(false)
+  .addSubcommand((s) => s.setName('list').setDescription('Every problem, this week\'s set, and your best points'))
+  .addSubcommand((s) =>
+    s
+      .setName('show')
+      .setDescription('A problem\'s statement, its starter code and its dataset')
+      .addStringOption((o) => o.setName('problem').setDescription('The problem').setRequired(true).setAutocomplete(true)),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
+  if (interaction.options.getSubcommand() === 'list') {
+    const { week } = await ctx.mockExam.currentWeek(interaction.guildId);
+    const [set, best] = await Promise.all([
+      ctx.mockExam.problemSet(interaction.guildId, week),
+      ctx.submissions.bestPoints(interaction.guildId, interaction.user.id),
+    ]);
+    await interaction.reply({ embeds: [catalogEmbed(ctx.catalog, set.problemIds, week, best)], flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const id = interaction.options.getString('problem', true);
+  const problem = ctx.catalog.find((p) => p.id === id);
+  if (!problem) {
+    await interaction.reply({ content: `There is no problem "${id}". See /problems list.`, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const [statement, starter] = await Promise.all([readProblemStatement(problem.id), readStarter(problem.id)]);
+  await interaction.reply(statementMessage(problem, statement, starter));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  await interaction.respond(matchProblems(ctx.catalog, interaction.options.getFocused()));
+}
