@@ -97,7 +97,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
       const fill = count > 0 ? mix(r === c ? BLUE_SCALE : ORANGE_SCALE, tint) : EMPTY_CELL;
       const x = left + c * cell;
       const y = top + r * cell;
-      parts.push(`<rect x="${px(x + 1)}" y="${px(y + 1)}" width="${px(cell - 2)}" height="${px(cell - 2)}" rx="${Math.min(4, cell / 8)}" fill="${fill}"/>`);
+      parts.push(`<rect class="cell" x="${px(x + 1)}" y="${px(y + 1)}" width="${px(cell - 2)}" height="${px(cell - 2)}" rx="${Math.min(4, cell / 8)}" fill="${fill}"/>`);
       if (!showCounts) continue;
       const ink = tint > 0.5 ? '#ffffff' : count > 0 ? colors.text : '#b6bcc6';
       const cx = x + cell / 2;
