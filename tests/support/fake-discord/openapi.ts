@@ -42,6 +42,33 @@ function escapePointer(segment: string): string {
 }
 
 /**
+ * Discord sends and accepts integers wider than 53 bits (permission bit sets) as decimal strings,
+ * and discord.js sends `default_member_permissions` that way, while the OpenAPI document types
+ * them as integers. Such integer schemas (a maximum beyond Number.MAX_SAFE_INTEGER) also accept a
+ * string of digits, as Discord itself does.
+ */
+function acceptBigIntegersAsStrings(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) acceptBigIntegersAsStrings(item);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type];
+  if (types.includes('integer') && typeof schema.maximum === 'number' && schema.maximum > Number.MAX_SAFE_INTEGER) {
+    const { type: _type, minimum: _min, maximum: _max, ...rest } = schema;
+    const nullable = types.includes('null');
+    for (const key of Object.keys(schema)) delete schema[key];
+    schema.anyOf = [
+      { ...rest, type: nullable ? ['integer', 'null'] : 'integer', minimum: _min, maximum: _max },
+      { type: 'string', pattern: '^[0-9]{1,20}$' },
+    ];
+    return;
+  }
+  for (const value of Object.values(schema)) acceptBigIntegersAsStrings(value);
+}
+
+/**
  * Discord's HTTP API as described by its official OpenAPI document: maps request paths to
  * operations and checks request bodies against the operation's JSON schema. Each operation's
  * validator is compiled on first use and cached (compiling them all up front takes seconds).
@@ -52,6 +79,7 @@ export class DiscordOpenApi {
   private readonly validators = new Map<string, ValidateFunction | null>();
 
   constructor(private readonly document: OpenApiDocument) {
+    acceptBigIntegersAsStrings(document);
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     // Discord-specific formats: the patterns on these types already say what is valid.
