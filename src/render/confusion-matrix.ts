@@ -25,6 +25,14 @@ const EMPTY_CELL = '#f6f7f9';
 // Any non-empty cell gets at least this much colour, so that a single mistake among thousands shows.
 const MIN_TINT = 0.12;
 
+/**
+ * Colour strength of a cell from its share of the row. Mistakes are mostly a few percent of a row,
+ * so their scale is a square root: 1% and 10% look different. Correct answers use a linear scale.
+ */
+function tintOf(share: number, diagonal: boolean): number {
+  return MIN_TINT + (1 - MIN_TINT) * (diagonal ? share : Math.sqrt(share));
+}
+
 function hex([r, g, b]: Rgb): string {
   return `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 }
@@ -67,14 +75,17 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
   const labelSize = n <= 10 ? 13 : n <= 20 ? 11 : 9;
   const names = input.classNames.map((name, i) => drawableText(String(name)) || `class ${i}`);
   const rowLabelWidth = Math.min(LABEL_MAX_WIDTH, Math.max(...names.map((name) => measureText(name, labelSize))));
-  const left = 44 + rowLabelWidth + 10;
-  const availableWidth = CHART_WIDTH - RIGHT_PANEL - left;
+  const panelX = CHART_WIDTH - RIGHT_PANEL + 66;
+  const leftmost = 44 + rowLabelWidth + 10;
+  const availableWidth = CHART_WIDTH - RIGHT_PANEL - leftmost;
   const cellFor = (bottomSpace: number): number => Math.min(MAX_CELL, Math.floor(Math.min(availableWidth, CHART_HEIGHT - top - bottomSpace) / n));
   // Column labels lie flat when each fits its cell, else they are slanted and need more room below.
   let cell = cellFor(52);
   const slanted = names.some((name) => measureText(name, labelSize) > cell - 6);
   if (slanted) cell = cellFor(104);
   const size = cell * n;
+  // Centre the matrix, its labels and the recall column in the room left of the summary panel.
+  const left = leftmost + Math.max(0, Math.floor((panelX - 40 - (leftmost + size + 12 + 56)) / 2));
   const right = left + size;
   const bottom = top + size;
 
@@ -93,7 +104,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
     for (let c = 0; c < n; c++) {
       const count = matrix[r][c];
       const share = rowTotals[r] > 0 ? count / rowTotals[r] : 0;
-      const tint = count > 0 ? MIN_TINT + (1 - MIN_TINT) * share : 0;
+      const tint = count > 0 ? tintOf(share, r === c) : 0;
       const fill = count > 0 ? mix(r === c ? BLUE_SCALE : ORANGE_SCALE, tint) : EMPTY_CELL;
       const x = left + c * cell;
       const y = top + r * cell;
@@ -117,14 +128,17 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
     parts.push(textElement(escapeXml(fitText(names[i], rowLabelWidth, labelSize)), { x: left - 8, y: center + labelSize * 0.36, size: labelSize, anchor: 'end' }));
     const columnCenter = left + i * cell + cell / 2;
     if (slanted) {
-      parts.push(textElement(escapeXml(fitText(names[i], 96, labelSize)), { x: columnCenter + 3, y: bottom + 12, size: labelSize, anchor: 'end', rotate: -40 }));
+      // Narrow columns get upright labels so that neighbours do not overlap.
+      const angle = cell < 24 ? -90 : -40;
+      const labelX = columnCenter + (angle === -90 ? labelSize * 0.36 : 3);
+      parts.push(textElement(escapeXml(fitText(names[i], angle === -90 ? 90 : 116, labelSize)), { x: labelX, y: bottom + 8, size: labelSize, anchor: 'end', rotate: angle }));
     } else {
       parts.push(textElement(escapeXml(names[i]), { x: columnCenter, y: bottom + 18, size: labelSize, anchor: 'middle' }));
     }
   }
   parts.push(
     textElement('Predicted class', { x: (left + right) / 2, y: Math.min(CHART_HEIGHT - 12, bottom + (slanted ? 92 : 42)), size: 13, weight: 'bold', anchor: 'middle' }),
-    textElement('Actual class', { x: 22, y: (top + bottom) / 2, size: 13, weight: 'bold', anchor: 'middle', rotate: -90 }),
+    textElement('Actual class', { x: left - rowLabelWidth - 32, y: (top + bottom) / 2, size: 13, weight: 'bold', anchor: 'middle', rotate: -90 }),
   );
 
   // Recall per class, beside its row.
@@ -138,7 +152,6 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
   }
 
   // Summary and colour key.
-  const panelX = CHART_WIDTH - RIGHT_PANEL + 66;
   const panelWidth = CHART_WIDTH - 24 - panelX;
   parts.push(
     textElement('Accuracy', { x: panelX, y: top + 6, size: 12, fill: colors.muted }),
@@ -146,13 +159,27 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
     textElement(label(`${countText(correct)} of ${countText(total)}`, panelWidth, 12), { x: panelX, y: top + 50, size: 12, fill: colors.muted }),
     textElement('predicted right', { x: panelX, y: top + 65, size: 12, fill: colors.muted }),
   );
-  const key = (y: number, scale: [Rgb, Rgb], caption: string, id: string): string =>
-    `<defs><linearGradient id="${id}"><stop offset="0" stop-color="${mix(scale, MIN_TINT)}"/><stop offset="1" stop-color="${mix(scale, 1)}"/></linearGradient></defs>` +
-    textElement(escapeXml(caption), { x: panelX, y, size: 12, fill: colors.text }) +
-    `<rect x="${px(panelX)}" y="${px(y + 6)}" width="${px(panelWidth)}" height="10" rx="2" fill="url(#${id})"/>` +
-    textElement('0%', { x: panelX, y: y + 30, size: 11, fill: colors.muted }) +
-    textElement('100%', { x: panelX + panelWidth, y: y + 30, size: 11, fill: colors.muted, anchor: 'end' });
-  parts.push(key(top + 100, BLUE_SCALE, 'Correct, % of row', 'key-correct'), key(top + 150, ORANGE_SCALE, 'Mistaken, % of row', 'key-mistaken'));
+  // Colour keys: a gradient over the share of the row, from 0% to 100%.
+  const key = (y: number, diagonal: boolean, caption: string, id: string): string => {
+    const scale = diagonal ? BLUE_SCALE : ORANGE_SCALE;
+    const stops = [0, 0.25, 0.5, 0.75, 1]
+      .map((offset) => `<stop offset="${offset}" stop-color="${mix(scale, MIN_TINT + (1 - MIN_TINT) * offset)}"/>`)
+      .join('');
+    const quarter = panelX + panelWidth * ((tintOf(0.25, diagonal) - MIN_TINT) / (1 - MIN_TINT));
+    return (
+      `<defs><linearGradient id="${id}">${stops}</linearGradient></defs>` +
+      textElement(escapeXml(caption), { x: panelX, y, size: 12, fill: colors.text }) +
+      `<rect x="${px(panelX)}" y="${px(y + 6)}" width="${px(panelWidth)}" height="10" rx="2" fill="url(#${id})"/>` +
+      textElement('0%', { x: panelX, y: y + 30, size: 11, fill: colors.muted }) +
+      // The square-root scale is not obvious from the bar alone: mark where 25% falls.
+      (diagonal
+        ? ''
+        : `<line x1="${px(quarter)}" y1="${px(y + 16)}" x2="${px(quarter)}" y2="${px(y + 20)}" stroke="${colors.muted}"/>` +
+          textElement('25%', { x: quarter, y: y + 30, size: 11, fill: colors.muted, anchor: 'middle' })) +
+      textElement('100%', { x: panelX + panelWidth, y: y + 30, size: 11, fill: colors.muted, anchor: 'end' })
+    );
+  };
+  parts.push(key(top + 100, true, 'Correct, % of row', 'key-correct'), key(top + 150, false, 'Mistaken, % of row', 'key-mistaken'));
 
   return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: parts.join('') });
 }

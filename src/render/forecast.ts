@@ -38,16 +38,18 @@ export function forecastSvg(input: ForecastChartInput): string {
       for (const point of [...actual, ...forecast]) if (point) yield point[1];
     })(),
   );
-  const xScale = linearScale(start, start + Math.max(1, length - 1), area.left, area.right, 8);
+  const xScale = linearScale(start, start + Math.max(1, length - 1), area.left, area.right, 8, true);
   const yScale = linearScale(yMin, yMax, area.bottom, area.top, 6);
   const body = [legendSvg, axes(area, xScale, yScale, input.xLabel ?? 'Time step', input.yLabel ?? 'Value')];
   if (Number.isNaN(yMin)) {
     body.push(emptyMessage(length === 0 ? 'No values to plot' : 'No finite values to plot', (area.left + area.right) / 2, (area.top + area.bottom) / 2));
   } else {
+    // Thinner lines when points are closer than about two pixels, so both series stay visible.
+    const width = Math.max(actual.length, forecast.length) > (area.right - area.left) / 2 ? 1.2 : 1.8;
     const toPixels = (points: SeriesPoint[]): SeriesPoint[] => points.map((p) => (p ? [xScale.toPixel(p[0]), yScale.toPixel(p[1])] : null));
     body.push(
-      `<path d="${pathThrough(toPixels(actual))}" fill="none" stroke="${colors.blue}" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round"/>`,
-      `<path d="${pathThrough(toPixels(forecast))}" fill="none" stroke="${colors.orange}" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" stroke-opacity="0.9"/>`,
+      `<path d="${pathThrough(toPixels(actual))}" fill="none" stroke="${colors.blue}" stroke-width="${width}" stroke-linejoin="round" stroke-linecap="round"/>`,
+      `<path d="${pathThrough(toPixels(forecast))}" fill="none" stroke="${colors.orange}" stroke-width="${width}" stroke-linejoin="round" stroke-linecap="round" stroke-opacity="0.9"/>`,
     );
   }
   return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: body.join('') });

@@ -49,7 +49,7 @@ export function regressionSvg(input: RegressionChartInput): string {
   // A little room around the data, so that dots at the extremes are not cut by the frame.
   const xPad = (xMax - xMin) * 0.03;
   const yPad = (yMax - yMin) * 0.03;
-  const xScale = linearScale(xMin - xPad, xMax + xPad, area.left, area.right, 8);
+  const xScale = linearScale(xMin - xPad, xMax + xPad, area.left, area.right, 8, true);
   const yScale = linearScale(yMin - yPad, yMax + yPad, area.bottom, area.top, 6);
   const body = [legendSvg, axes(area, xScale, yScale, input.xLabel ?? 'x', input.yLabel ?? 'y')];
   if (points.length === 0) {

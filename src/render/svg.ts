@@ -99,10 +99,11 @@ function niceStep(rough: number): number {
 }
 
 /**
- * Maps [dataMin, dataMax] to [pixelStart, pixelEnd] with about `tickCount` round ticks. A zero-width
- * domain (all values equal) is widened around the value; a non-finite one becomes [0, 1].
+ * Maps [dataMin, dataMax] to [pixelStart, pixelEnd] with about `tickCount` round ticks. The domain is
+ * rounded out to whole ticks unless `exact` (then the ticks are the round values inside it). A
+ * zero-width domain (all values equal) is widened around the value; a non-finite one becomes [0, 1].
  */
-export function linearScale(dataMin: number, dataMax: number, pixelStart: number, pixelEnd: number, tickCount = 6): LinearScale {
+export function linearScale(dataMin: number, dataMax: number, pixelStart: number, pixelEnd: number, tickCount = 6, exact = false): LinearScale {
   let low = dataMin;
   let high = dataMax;
   if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
@@ -115,10 +116,11 @@ export function linearScale(dataMin: number, dataMax: number, pixelStart: number
     high += spread;
   }
   const step = niceStep((high - low) / Math.max(1, tickCount - 1));
-  const min = Math.floor(low / step + 1e-9) * step;
-  const max = Math.ceil(high / step - 1e-9) * step;
+  const min = exact ? low : Math.floor(low / step + 1e-9) * step;
+  const max = exact ? high : Math.ceil(high / step - 1e-9) * step;
+  const firstTick = Math.ceil(min / step - 1e-9) * step;
   const ticks: number[] = [];
-  for (let i = 0; min + i * step <= max + step * 1e-9; i++) ticks.push(min + i * step);
+  for (let i = 0; firstTick + i * step <= max + step * 1e-9; i++) ticks.push(firstTick + i * step);
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / 10 ** Math.floor(Math.log10(step) + 1e-9) === 2.5 ? 1 : 0));
   const span = max - min;
   return {
