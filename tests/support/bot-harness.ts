@@ -8,7 +8,7 @@ import { startApp, type App, type StartOptions } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { loadCommands } from '../../src/bot/command-loader.ts';
 import { deployCommands } from '../../src/bot/deploy.ts';
-import { createLogger, silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeMember } from './fake-discord/index.ts';
 import { pgliteSnapshot } from './db.ts';
 
@@ -22,12 +22,13 @@ export type BotHarness = {
 };
 
 export async function startBotHarness(
-  options: { fake?: FakeDiscordOptions; start?: StartOptions; env?: Record<string, string> } = {},
+  options: { fake?: FakeDiscordOptions; start?: StartOptions; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<BotHarness> {
   const fake = await startFakeDiscord({ guilds: [{ name: 'TF study group' }], ...options.fake });
   const dataDir = mkdtempSync(join(tmpdir(), 'tsb-e2e-'));
   const config = parseConfig(
-    { DISCORD_TOKEN: 'fake-bot-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env },
+    // One grading worker: tests that grade ask for what they need; the others should not pay for two.
+    { DISCORD_TOKEN: 'fake-bot-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GRADER_WORKERS: '1', ...options.env },
     { discordToken: true },
   );
   const guildId = fake.guild().id;
@@ -37,7 +38,7 @@ export async function startBotHarness(
     guildId,
   });
   // TEST_LOG=debug shows the bot's own log while debugging a test.
-  const logger = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger;
+  const logger = options.logger ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
   const app = await startApp(config, logger, { inMemoryDatabase: true, loadDataDir: pgliteSnapshot(), ...options.start });
   return {
     fake,

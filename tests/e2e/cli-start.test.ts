@@ -1,0 +1,70 @@
+// `tf-study-bot start` as a real process, as `npm start` runs it: against the fake Discord, on a
+// new embedded database, answering /tip, and stopping cleanly on SIGTERM.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE_NAME } from '../../src/db/lock.ts';
+import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
+import { BIN, PROJECT_ROOT, cleanEnv, runCli } from '../support/run-cli.ts';
+
+let fake: FakeDiscord;
+const dataDir = mkdtempSync(join(tmpdir(), 'tsb-start-'));
+beforeAll(async () => {
+  fake = await startFakeDiscord({ guilds: [{ name: 'Study group' }] });
+});
+afterAll(async () => {
+  await fake?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('tf-study-bot start', () => {
+  it('registers commands, comes online, answers /tip, and exits cleanly on SIGTERM', async () => {
+    const env = cleanEnv({
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      GRADER_WORKERS: '1',
+      LOG_LEVEL: 'info',
+    });
+    const deployed = await runCli(['deploy-commands', '--guild', fake.guild().id], { env });
+    expect(deployed.code).toBe(0);
+    expect(fake.commands({ guildId: fake.guild().id }).map((c) => c.name)).toContain('tip');
+
+    const child = spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+    try {
+      await waitFor(() => stdout.includes('"msg":"bot is online"'), 60_000, () => `no "bot is online" line:\n${stdout}\n${stderr}`);
+      // A new data directory says that it is initialised rather than hanging silently.
+      expect(stdout).toContain('a new data directory is initialised first');
+      expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(true);
+
+      const tip = await fake.slashCommand({ name: 'tip', subcommand: 'show' });
+      const response = await tip.response();
+      expect(response.type).toBe(4);
+      expect((response.data as { embeds: Array<{ title: string }> }).embeds[0].title.length).toBeGreaterThan(0);
+      fake.assertNoViolations();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const signalledAt = Date.now();
+    const { code, at } = await exited;
+    expect(code).toBe(0);
+    expect(at - signalledAt).toBeLessThan(10_000);
+    expect(stdout).toContain('"msg":"bot stopped"');
+    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(explain());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
