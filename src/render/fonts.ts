@@ -110,7 +110,13 @@ const loaded = new Map<FontWeight, FontMetrics>();
 export function fontMetrics(weight: FontWeight): FontMetrics {
   let metrics = loaded.get(weight);
   if (!metrics) {
-    metrics = parseFontMetrics(readFileSync(fontFiles[weight]));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(fontFiles[weight]);
+    } catch (error) {
+      throw new Error(`The bundled font ${fontFiles[weight]} cannot be read; pictures need the assets/fonts folder next to src/.`, { cause: error });
+    }
+    metrics = parseFontMetrics(bytes);
     loaded.set(weight, metrics);
   }
   return metrics;

@@ -50,7 +50,7 @@ export function regressionSvg(input: RegressionChartInput): string {
   const xPad = (xMax - xMin) * 0.03;
   const yPad = (yMax - yMin) * 0.03;
   const xScale = linearScale(xMin - xPad, xMax + xPad, area.left, area.right, 8, true);
-  const yScale = linearScale(yMin - yPad, yMax + yPad, area.bottom, area.top, 6);
+  const yScale = linearScale(yMin - yPad, yMax + yPad, area.bottom, area.top, 7);
   const body = [legendSvg, axes(area, xScale, yScale, input.xLabel ?? 'x', input.yLabel ?? 'y')];
   if (points.length === 0) {
     body.push(emptyMessage(input.points.length === 0 ? 'No points to plot' : 'No finite points to plot', (area.left + area.right) / 2, (area.top + area.bottom) / 2));
