@@ -26,6 +26,7 @@ COPY commands ./commands
 COPY problems ./problems
 COPY knowledge ./knowledge
 COPY drizzle ./drizzle
+COPY assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
