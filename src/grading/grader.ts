@@ -13,10 +13,12 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { getProblem, problemCatalog } from '../../problems/index.ts';
 import type { Logger } from '../log.ts';
+import type { ProblemDefinition } from './problem-types.ts';
 import { ModelRejectedError } from './errors.ts';
 import { checkUploads, defaultGradingLimits, type GradingLimits, type UploadSource } from './limits.ts';
 import type { TfBackendName } from './tf-backend.ts';
 import type { GradeTask } from './worker/grade-worker.ts';
+import { mergeShardResults } from './worker/merge.ts';
 import type { GradeJob, GradeJobOutcome, GradeProgress, GradeResult, GradeStage, GradeWorkerData, JobFile, WorkerMessage } from './worker/protocol.ts';
 
 export type { GradeProgress, GradeResult, GradeStage } from './worker/protocol.ts';
@@ -34,6 +36,11 @@ export interface GraderOptions extends Partial<GradingLimits> {
   backend?: TfBackendName;
   /** Grades allowed to wait for a worker; more are refused at once. Default 100. */
   maxQueue?: number;
+  /**
+   * Split a large classification set (MNIST, horse-or-human) over every worker when the pool is
+   * idle, so one grade uses all cores. Default true.
+   */
+  shardLargeSets?: boolean;
 }
 
 export interface GradeRequest {
@@ -57,6 +64,17 @@ export interface Grader {
 export class GraderError extends Error {
   override readonly name = 'GraderError';
 }
+
+/** A shard stopped because another shard of the same grade failed; never shown to a caller. */
+class SiblingStopped extends Error {
+  override readonly name = 'SiblingStopped';
+  constructor() {
+    super('stopped because another part of the same grade failed');
+  }
+}
+
+/** Smallest step between two evaluation progress reports to the caller. */
+const PROGRESS_STEP = 0.05;
 
 const workerEntry = new URL('./worker/entry.mjs', import.meta.url).href;
 const stageOrder: GradeStage[] = ['queued', 'importing', 'evaluating', 'scoring'];
@@ -101,6 +119,64 @@ export function createGrader(options: GraderOptions): Grader {
   // A worker that fails to start (or dies between tasks) is replaced by piscina; say so in the log.
   pool.on('error', (error: unknown) => logger?.error({ err: error }, 'grading worker error'));
   let closed = false;
+  /** Grades submitted and not yet settled, queued ones included. */
+  let inFlight = 0;
+
+  type StopReason = 'preparation-timeout' | 'timeout' | 'caller' | 'sibling';
+  type TaskEvent = { kind: 'started' } | { kind: 'progress'; progress: GradeProgress };
+
+  /**
+   * Runs one job on a worker: its own progress port and clocks (data preparation, then the model's
+   * time limit from 'importing' on). `group` aborts it with its siblings (caller's cancel, a failed
+   * shard). Resolves with the worker's outcome; rejects with an explained error.
+   */
+  async function runTask(job: GradeJob, group: AbortController, onEvent: (event: TaskEvent) => void): Promise<GradeJobOutcome> {
+    const channel = new MessageChannel();
+    const abort = new AbortController();
+    let stopReason: StopReason | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (reason: StopReason) => {
+      stopReason ??= reason;
+      abort.abort();
+    };
+    const stopAfter = (ms: number, reason: 'preparation-timeout' | 'timeout') => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stop(reason), ms);
+    };
+    channel.port1.on('message', (message: WorkerMessage) => {
+      if (message.type === 'started') {
+        stopAfter(limits.preparationTimeoutMs, 'preparation-timeout');
+        onEvent({ kind: 'started' });
+        return;
+      }
+      // The model's own clock starts once the evaluation data is ready.
+      if (message.progress.stage === 'importing') stopAfter(limits.timeoutMs, 'timeout');
+      onEvent({ kind: 'progress', progress: message.progress });
+    });
+    const onGroupAbort = () => stop(group.signal.reason === 'caller' ? 'caller' : 'sibling');
+    if (group.signal.aborted) onGroupAbort();
+    group.signal.addEventListener('abort', onGroupAbort, { once: true });
+    try {
+      const task: GradeTask = { job, progressPort: channel.port2 };
+      const outcome = (await pool.run(task, { transferList: [channel.port2], signal: abort.signal })) as GradeJobOutcome;
+      // Progress messages travel on their own port: let those already sent arrive first.
+      await new Promise((resolve) => setImmediate(resolve));
+      return outcome;
+    } catch (error) {
+      throw explainFailure(error, stopReason);
+    } finally {
+      clearTimeout(timer);
+      group.signal.removeEventListener('abort', onGroupAbort);
+      channel.port1.close();
+    }
+  }
+
+  /** Large classification sets are split over the workers when the pool has nothing else to do. */
+  function shardCountFor(problem: ProblemDefinition): number {
+    if (options.shardLargeSets === false || workers < 2 || inFlight > 0) return 1;
+    const kind = problem.evaluation.kind;
+    return kind === 'mnist' || kind === 'image-folder' ? workers : 1;
+  }
 
   async function grade(request: GradeRequest, gradeOptions: GradeOptions = {}): Promise<GradeResult> {
     if (closed) throw new GraderError('The grader is closed');
@@ -112,10 +188,16 @@ export function createGrader(options: GraderOptions): Grader {
     gradeOptions.signal?.throwIfAborted();
 
     let lastStage = -1;
+    let lastFraction = -1;
     const progress = (update: GradeProgress) => {
       const index = stageOrder.indexOf(update.stage);
-      // Stages only move forward; evaluation fractions only grow.
-      if (index < lastStage) return;
+      // Stages only move forward; evaluation fractions only grow, in steps of at least 5 % (or to 1).
+      if (index < lastStage || (index === lastStage && update.stage !== 'evaluating')) return;
+      if (update.stage === 'evaluating') {
+        const fraction = update.fraction ?? 0;
+        if (index === lastStage && (fraction <= lastFraction || (fraction < 1 && fraction - lastFraction < PROGRESS_STEP))) return;
+        lastFraction = fraction;
+      }
       lastStage = index;
       try {
         gradeOptions.onProgress?.(update);
@@ -138,71 +220,91 @@ export function createGrader(options: GraderOptions): Grader {
       },
     };
 
-    const channel = new MessageChannel();
-    const abort = new AbortController();
-    let stopReason: 'preparation-timeout' | 'timeout' | 'caller' | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    const shardCount = shardCountFor(problem);
+    const group = new AbortController();
+    const onCallerAbort = () => group.abort('caller');
+    gradeOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let startedAt: number | undefined;
-    let lastFraction = -1;
-    const stopAfter = (ms: number, reason: 'preparation-timeout' | 'timeout') => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        stopReason = reason;
-        abort.abort();
-      }, ms);
-    };
-    channel.port1.on('message', (message: WorkerMessage) => {
-      if (message.type === 'started') {
-        startedAt = performance.now();
-        stopAfter(limits.preparationTimeoutMs, 'preparation-timeout');
+    const shardStage = new Array<number>(shardCount).fill(0);
+    const shardFraction = new Array<number>(shardCount).fill(0);
+    const onShardEvent = (index: number) => (event: TaskEvent) => {
+      if (event.kind === 'started') {
+        startedAt ??= performance.now();
         return;
       }
-      const update = message.progress;
-      // The model's own clock starts once the evaluation data is ready.
-      if (update.stage === 'importing') stopAfter(limits.timeoutMs, 'timeout');
-      if (update.stage === 'evaluating') {
-        if ((update.fraction ?? 0) <= lastFraction) return;
-        lastFraction = update.fraction ?? 0;
+      const { stage, fraction } = event.progress;
+      shardStage[index] = Math.max(shardStage[index], stageOrder.indexOf(stage));
+      if (stage === 'evaluating') shardFraction[index] = fraction ?? 0;
+      if (stage === 'scoring') shardFraction[index] = 1;
+      // Together: the furthest stage any shard reached, the mean evaluated fraction, and
+      // 'scoring' once every shard has finished evaluating.
+      const furthest = Math.max(...shardStage);
+      const meanFraction = shardFraction.reduce((a, b) => a + b, 0) / shardCount;
+      if (stageOrder[furthest] === 'scoring' && Math.min(...shardStage) < furthest) {
+        progress({ stage: 'evaluating', fraction: meanFraction });
+      } else if (stageOrder[furthest] === 'evaluating') {
+        progress({ stage: 'evaluating', fraction: meanFraction });
+      } else {
+        progress({ stage: stageOrder[furthest] });
       }
-      progress(update);
-    });
-    const onCallerAbort = () => {
-      stopReason ??= 'caller';
-      abort.abort();
     };
-    gradeOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-    let outcome: GradeJobOutcome;
+    inFlight++;
+    let outcomes: GradeJobOutcome[];
     try {
-      const task: GradeTask = { job, progressPort: channel.port2 };
-      outcome = (await pool.run(task, { transferList: [channel.port2], signal: abort.signal })) as GradeJobOutcome;
-      // Progress messages travel on their own port: let those already sent arrive first.
-      await new Promise((resolve) => setImmediate(resolve));
-    } catch (error) {
-      throw explainFailure(error, stopReason, gradeOptions.signal);
+      const settled = await Promise.allSettled(
+        Array.from({ length: shardCount }, (_, index) =>
+          runTask(shardCount > 1 ? { ...job, shard: { index, count: shardCount } } : job, group, onShardEvent(index)).then(
+            (outcome) => {
+              if (!outcome.ok) group.abort('sibling');
+              return outcome;
+            },
+            (error: unknown) => {
+              group.abort('sibling');
+              throw error;
+            },
+          ),
+        ),
+      );
+      // The most specific failure wins: a refusal of the model, then the first real error; a shard
+      // stopped only because a sibling failed says nothing.
+      const refused = settled.find((s) => s.status === 'fulfilled' && !s.value.ok);
+      const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+      const specific = failed.find((s) => !(s.reason instanceof SiblingStopped));
+      if (gradeOptions.signal?.aborted && !refused && !(specific?.reason instanceof ModelRejectedError)) {
+        throw gradeOptions.signal.reason instanceof Error ? gradeOptions.signal.reason : new DOMException('The grade was cancelled', 'AbortError');
+      }
+      if (!refused && failed.length > 0) throw (specific ?? failed[0]).reason;
+      outcomes = settled.filter((s): s is PromiseFulfilledResult<GradeJobOutcome> => s.status === 'fulfilled').map((s) => s.value);
     } finally {
-      clearTimeout(timer);
+      inFlight--;
       gradeOptions.signal?.removeEventListener('abort', onCallerAbort);
-      channel.port1.close();
     }
 
-    for (const entry of outcome.log) logger?.[entry.level]({ ...entry.details, problem: problem.id }, entry.message);
-    if (!outcome.ok) {
-      logger?.info({ problem: problem.id, code: outcome.rejection.code }, 'model refused');
-      throw new ModelRejectedError(outcome.rejection.code, outcome.rejection.memberMessage);
+    for (const outcome of outcomes) {
+      for (const entry of outcome.log) logger?.[entry.level]({ ...entry.details, problem: problem.id }, entry.message);
     }
-    const result = outcome.result;
+    const refusal = outcomes.find((outcome) => !outcome.ok);
+    if (refusal && !refusal.ok) {
+      logger?.info({ problem: problem.id, code: refusal.rejection.code }, 'model refused');
+      throw new ModelRejectedError(refusal.rejection.code, refusal.rejection.memberMessage);
+    }
+    const result = mergeShardResults(
+      problem,
+      outcomes.map((outcome) => (outcome as Extract<GradeJobOutcome, { ok: true }>).result),
+    );
+    progress({ stage: 'scoring' });
     const finishedAt = performance.now();
     result.timings.queuedMs = (startedAt ?? requestedAt) - requestedAt;
     result.timings.totalMs = finishedAt - requestedAt;
     logger?.info(
-      { problem: problem.id, points: result.points, value: result.value, backend: result.backend, format: result.format, timings: result.timings },
+      { problem: problem.id, points: result.points, value: result.value, backend: result.backend, format: result.format, shards: shardCount, timings: result.timings },
       'model graded',
     );
     return result;
   }
 
-  function explainFailure(error: unknown, stopReason: string | undefined, callerSignal: AbortSignal | undefined): Error {
+  function explainFailure(error: unknown, stopReason: StopReason | undefined): Error {
     switch (stopReason) {
       case 'timeout':
         logger?.info({ timeoutMs: limits.timeoutMs }, 'grade timed out; worker terminated');
@@ -214,7 +316,9 @@ export function createGrader(options: GraderOptions): Grader {
       case 'preparation-timeout':
         return new GraderError(`Preparing the evaluation data took longer than ${secondsText(limits.preparationTimeoutMs)}; the grade was stopped.`);
       case 'caller':
-        return callerSignal?.reason instanceof Error ? callerSignal.reason : new DOMException('The grade was cancelled', 'AbortError');
+        return new DOMException('The grade was cancelled', 'AbortError');
+      case 'sibling':
+        return new SiblingStopped();
     }
     if (isOutOfMemory(error)) {
       logger?.warn({ workerMemoryMb: limits.workerMemoryMb }, 'grading worker ran out of memory; replaced');

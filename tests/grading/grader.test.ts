@@ -9,6 +9,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGrader, GraderError, type GradeProgress, type Grader } from '../../src/grading/grader.ts';
+import type { Logger } from '../../src/log.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(projectRoot, '..', 'shared');
@@ -31,13 +32,22 @@ afterAll(async () => {
   await rm(tempDir, { recursive: true, force: true });
 });
 
+/** Records the grader's log lines (the 'model graded' line says how many shards a grade used). */
+const logged: { message: string; details: Record<string, unknown> }[] = [];
+const record = (details: Record<string, unknown>, message: string) => void logged.push({ message, details });
+const capture = { info: record, warn: record, error: record, debug: record };
+
 describe('a pool of two workers', () => {
   let grader: Grader;
+  // The same pool size, splitting large classification sets over both workers when idle.
+  let sharding: Grader;
   beforeAll(() => {
-    grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2 });
+    grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2, shardLargeSets: false });
+    sharding = createGrader({ dataDir, datasetMirror: mirror, workers: 2, logger: capture as unknown as Logger });
   });
   afterAll(async () => {
     await grader?.close();
+    await sharding?.close();
   });
 
   it('grades two models at the same time, each on its own worker', async () => {
@@ -70,14 +80,29 @@ describe('a pool of two workers', () => {
     }
   });
 
+  it('an idle pool splits MNIST over both workers; the merged result equals the whole-set result', async () => {
+    // A Fashion-MNIST model scores low on digits: the merge must rebuild the hint and per-class figures too.
+    const file = () => [fixtureFile('04_fashion_mnist_cnn_B2_k2.9.h5')];
+    const whole = await grader.grade({ problemId: 'mnist', files: file() });
+    const split = await sharding.grade({ problemId: 'mnist', files: file() });
+    const { timings: _wholeTimings, ...wholeRest } = whole;
+    const { timings: _splitTimings, ...splitRest } = split;
+    expect(splitRest).toEqual(wholeRest);
+    expect(logged.filter((line) => line.message === 'model graded').at(-1)?.details).toMatchObject({ problem: 'mnist', shards: 2 });
+    expect(split.sampleCount).toBe(10_000);
+    expect(split.details.kind === 'classification' && split.details.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(10_000 - (split.details.kind === 'classification' ? split.details.unassignedPredictions : 0));
+    expect(split.points).toBeLessThan(5);
+    expect(split.hint).toMatch(/Weakest class: /);
+  });
+
   it('reports progress in order: queued, importing, evaluating 0..1 in steps of at least 5 %, scoring', async () => {
     const seen: GradeProgress[] = [];
-    await grader.grade({ problemId: 'mnist', files: [fixtureFile('13_mnist_dense_keras3.8_legacy.h5')] }, { onProgress: (p) => seen.push(p) }).catch(() => undefined);
+    await sharding.grade({ problemId: 'mnist', files: [fixtureFile('13_mnist_dense_keras3.8_legacy.h5')] }, { onProgress: (p) => seen.push(p) }).catch(() => undefined);
     // 13 takes (None, 784): refused after importing, so progress stops there.
     expect(seen.map((p) => p.stage)).toEqual(['queued', 'importing']);
 
     const progress: GradeProgress[] = [];
-    const result = await grader.grade({ problemId: 'mnist', files: [fixtureFile('03_mnist_cnn_C2_fixedbatch32_k2.8.h5')] }, { onProgress: (p) => progress.push(p) });
+    const result = await sharding.grade({ problemId: 'mnist', files: [fixtureFile('03_mnist_cnn_C2_fixedbatch32_k2.8.h5')] }, { onProgress: (p) => progress.push(p) });
     expect(result.points).toBe(5);
     const stages = progress.map((p) => p.stage).filter((stage, i, all) => stage !== all[i - 1]);
     expect(stages).toEqual(['queued', 'importing', 'evaluating', 'scoring']);

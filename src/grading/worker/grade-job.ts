@@ -3,7 +3,7 @@
 // worker thread of the local pool, or a process that takes jobs from a queue.
 import { readFile } from 'node:fs/promises';
 import { getProblem } from '../../../problems/index.ts';
-import { loadEvaluationSet } from '../../datasets/evaluation-sets.ts';
+import { loadEvaluationSet, type EvaluationSet } from '../../datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
 import { evaluate, type EvaluationOutcome } from '../evaluate.ts';
@@ -11,7 +11,7 @@ import { formatBytes } from '../limits.ts';
 import { importModel } from '../model-import/index.ts';
 import type { ImportedModel, UploadedFile } from '../model-import/types.ts';
 import type { Tf, TfBackendName } from '../tf-backend.ts';
-import type { GradeChart, GradeDetails, GradeJob, GradeJobOutcome, GradeProgress, GradeResult, JobFile, JobLogEntry } from './protocol.ts';
+import { shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
 
 export interface GradeJobContext {
   tf: Tf;
@@ -42,6 +42,19 @@ async function readJobFiles(files: JobFile[], maxUploadBytes: number): Promise<U
   return read;
 }
 
+/** The part of a classification set a shard evaluates (views, no copies); other sets unchanged. */
+function shardOf(set: EvaluationSet, shard: GradeJob['shard']): EvaluationSet {
+  if (!shard || shard.count <= 1 || set.kind !== 'classification') return set;
+  const { start, end } = shardRange(set.count, shard.index, shard.count);
+  const sampleSize = set.sampleShape.reduce((a, b) => a * b, 1);
+  return {
+    ...set,
+    count: end - start,
+    inputs: set.inputs.subarray(start * sampleSize, end * sampleSize),
+    labels: set.labels.subarray(start, end),
+  };
+}
+
 /** Splits the evaluation details into the summary and the data a chart needs. */
 function splitChart(details: EvaluationOutcome['details']): { details: GradeDetails; chart?: GradeChart } {
   switch (details.kind) {
@@ -63,7 +76,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
 
   report({ stage: 'preparing' });
   const preparationStart = performance.now();
-  const evaluationSet = await loadEvaluationSet(problem, {
+  const fullSet = await loadEvaluationSet(problem, {
     dataDir: context.dataDir,
     mirror: context.datasetMirror,
     logger: {
@@ -71,6 +84,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
       warn: (details, message) => log.push({ level: 'warn', message, details: { ...details } }),
     },
   });
+  const evaluationSet = shardOf(fullSet, job.shard);
   const preparationMs = performance.now() - preparationStart;
 
   report({ stage: 'importing' });

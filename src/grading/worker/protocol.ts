@@ -26,6 +26,16 @@ export interface GradeJob {
   problemId: string;
   files: JobFile[];
   limits: GradeJobLimits;
+  /**
+   * Evaluate only this part of a classification set (samples [start, end) of shard `index` of
+   * `count` equal parts); the caller merges the parts. Other sets are always evaluated whole.
+   */
+  shard?: { index: number; count: number };
+}
+
+/** Samples [start, end) of shard `index` of `count`: equal parts, the remainder spread over the last ones. */
+export function shardRange(total: number, index: number, count: number): { start: number; end: number } {
+  return { start: Math.floor((index * total) / count), end: Math.floor(((index + 1) * total) / count) };
 }
 
 export type GradeDetails =

@@ -1,0 +1,71 @@
+// Merges the results of one model graded in parts (shards of a classification set, evaluated on
+// several workers at once) into the result of the whole set. Accuracy, per-class figures and the
+// confusion matrix are sums over samples, so the merge is exact; the points, hint and message are
+// then computed as evaluate() computes them for the whole set.
+import type { ClassificationDetails } from '../evaluate.ts';
+import type { ProblemDefinition } from '../problem-types.ts';
+import { hintFor, MAX_POINTS, pointsFor } from '../scoring.ts';
+import { shardRange, type GradeResult } from './protocol.ts';
+
+export function mergeShardResults(problem: ProblemDefinition, shards: GradeResult[]): GradeResult {
+  if (shards.length === 1) return shards[0];
+  const [first] = shards;
+  const total = shards.reduce((sum, shard) => sum + shard.sampleCount, 0);
+  const timings = {
+    queuedMs: Math.max(...shards.map((s) => s.timings.queuedMs)),
+    preparationMs: Math.max(...shards.map((s) => s.timings.preparationMs)),
+    importMs: Math.max(...shards.map((s) => s.timings.importMs)),
+    evaluateMs: Math.max(...shards.map((s) => s.timings.evaluateMs)),
+    totalMs: Math.max(...shards.map((s) => s.timings.totalMs)),
+  };
+  const base = { ...first, sampleCount: total, timings };
+
+  const nonFinite = shards.filter((shard) => shard.details.kind === 'non-finite');
+  if (nonFinite.length > 0) {
+    let count = 0;
+    let firstIndex = Number.POSITIVE_INFINITY;
+    shards.forEach((shard, index) => {
+      if (shard.details.kind !== 'non-finite') return;
+      count += shard.details.nonFiniteCount;
+      firstIndex = Math.min(firstIndex, shardRange(total, index, shards.length).start + shard.details.firstNonFiniteIndex);
+    });
+    const { chart: _chart, ...rest } = base;
+    return {
+      ...rest,
+      value: null,
+      points: 0,
+      hint: hintFor(problem.metric, Number.NaN, 0),
+      message: `Your model produced NaN or infinite outputs for ${count} of ${total} inputs (first at input ${firstIndex}), so it scores 0.`,
+      details: { kind: 'non-finite', nonFiniteCount: count, firstNonFiniteIndex: firstIndex },
+    };
+  }
+
+  const parts = shards.map((shard) => {
+    if (shard.details.kind !== 'classification') throw new Error(`internal: cannot merge ${shard.details.kind} results`);
+    return shard.details;
+  });
+  const classes = parts[0].classNames.length;
+  const matrix = Array.from({ length: classes }, (_, actual) =>
+    Array.from({ length: classes }, (_, predicted) => parts.reduce((sum, part) => sum + part.confusionMatrix[actual][predicted], 0)),
+  );
+  const perClass = parts[0].perClass.map((entry, c) => {
+    const classTotal = parts.reduce((sum, part) => sum + part.perClass[c].total, 0);
+    return { name: entry.name, total: classTotal, correct: matrix[c][c], accuracy: classTotal ? matrix[c][c] / classTotal : Number.NaN };
+  });
+  const correct = matrix.reduce((sum, row, c) => sum + row[c], 0);
+  const details: ClassificationDetails = {
+    ...parts[0],
+    perClass,
+    confusionMatrix: matrix,
+    unassignedPredictions: parts.reduce((sum, part) => sum + part.unassignedPredictions, 0),
+  };
+  const value = correct / total;
+  const points = pointsFor(problem.metric, value);
+  let hint = hintFor(problem.metric, value, points, total);
+  if (points < MAX_POINTS) {
+    // As evaluate() words it for a whole set.
+    const weakest = perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
+    hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
+  }
+  return { ...base, value, points, hint, details };
+}
