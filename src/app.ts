@@ -35,6 +35,8 @@ export type StartOptions = {
   /** PGlite only: start from a saved data dir tarball (tests). */
   loadDataDir?: Blob;
   inMemoryDatabase?: boolean;
+  /** How long a stop waits for grades in progress before leaving them to the next start. */
+  gradeShutdownGraceMs?: number;
 };
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -118,7 +120,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       stopping ??= (async () => {
         await router.drain(5_000);
         weekClosing.stop();
-        await gradingQueue.stop(2_000);
+        await gradingQueue.stop(options.gradeShutdownGraceMs ?? 2_000);
         await grader.close();
         await client.destroy();
         await database.close();

@@ -15,6 +15,8 @@ import { pgliteSnapshot } from './db.ts';
 export type BotHarness = {
   fake: FakeDiscord;
   app: App;
+  /** Stops the bot and starts it again on the same storage (needs `persistent`). */
+  restart(): Promise<void>;
   guildId: string;
   moderator: FakeMember;
   student: FakeMember;
@@ -22,7 +24,14 @@ export type BotHarness = {
 };
 
 export async function startBotHarness(
-  options: { fake?: FakeDiscordOptions; start?: StartOptions; env?: Record<string, string>; logger?: Logger } = {},
+  options: {
+    fake?: FakeDiscordOptions;
+    start?: StartOptions;
+    env?: Record<string, string>;
+    logger?: Logger;
+    /** PGlite on disk in the harness's DATA_DIR (survives restart()) instead of in memory. */
+    persistent?: boolean;
+  } = {},
 ): Promise<BotHarness> {
   const fake = await startFakeDiscord({ guilds: [{ name: 'TF study group' }], ...options.fake });
   const dataDir = mkdtempSync(join(tmpdir(), 'tsb-e2e-'));
@@ -39,18 +48,25 @@ export async function startBotHarness(
   });
   // TEST_LOG=debug shows the bot's own log while debugging a test.
   const logger = options.logger ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
-  const app = await startApp(config, logger, { inMemoryDatabase: true, loadDataDir: pgliteSnapshot(), ...options.start });
-  return {
+  const startOptions: StartOptions = options.persistent
+    ? { ...options.start }
+    : { inMemoryDatabase: true, loadDataDir: pgliteSnapshot(), ...options.start };
+  const harness: BotHarness = {
     fake,
-    app,
+    app: await startApp(config, logger, startOptions),
     guildId,
     moderator: fake.member({ guildId, username: 'mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages }),
     student: fake.member({ guildId, username: 'student', permissions: PermissionFlagsBits.SendMessages }),
+    async restart() {
+      await harness.app.stop();
+      harness.app = await startApp(config, logger, startOptions);
+    },
     async stop() {
       // The client goes before the fake (see the fake's docs).
-      await app.stop();
+      await harness.app.stop();
       await fake.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
