@@ -4,10 +4,13 @@
 //
 //   node bin/run-ts.js bench/leaderboard.ts [--rows 1000000] [--servers 200] [--weeks 52]
 //        [--runs 200] [--warmup 20] [--engine both|pglite|postgres] [--seed 1] [--keep]
+//        [--candidate-index "guild_id, week, user_id, problem_id, points, weight, timed, user_name"]
 //
 // PostgreSQL: a scratch database is created next to BENCH_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test) and dropped at the end (--keep leaves it for psql).
 // When no server answers, the PostgreSQL part is skipped with a line saying so.
+// --candidate-index then replaces submissions_board_idx by an index on the given columns and
+// measures again on the same data, to compare an index change with figures.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -38,6 +41,8 @@ type Options = {
   engines: Array<'pglite' | 'postgres'>;
   seed: number;
   keep: boolean;
+  /** Columns of an index to try in place of submissions_board_idx, e.g. "guild_id, week, user_id". */
+  candidateIndex?: string;
 };
 
 function parseOptions(argv: string[]): Options {
@@ -52,6 +57,7 @@ function parseOptions(argv: string[]): Options {
       engine: { type: 'string', default: 'both' },
       seed: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
+      'candidate-index': { type: 'string' },
     },
     strict: true,
   });
@@ -71,7 +77,21 @@ function parseOptions(argv: string[]): Options {
     engines: engine === 'both' ? ['pglite', 'postgres'] : [engine as 'pglite' | 'postgres'],
     seed: positive('seed', values.seed, 0),
     keep: values.keep ?? false,
+    candidateIndex: checkIndexColumns(values['candidate-index']),
   };
+}
+
+const COLUMN_LIST = String.raw`[a-z_]+(\s*,\s*[a-z_]+)*`;
+const INDEX_COLUMNS = new RegExp(String.raw`^${COLUMN_LIST}(\s+include\s*\(\s*${COLUMN_LIST}\s*\))?$`, 'i');
+
+/** The option goes into SQL, so only plain column names (and an INCLUDE list) are accepted. */
+function checkIndexColumns(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const columns = raw.trim();
+  if (!INDEX_COLUMNS.test(columns)) {
+    throw new Error(`--candidate-index takes column names separated by commas, optionally followed by include (...); got "${raw}"`);
+  }
+  return columns;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,8 +322,22 @@ async function openPgliteEngine(): Promise<Engine> {
     name: 'pglite',
     handle,
     async copy(chunks) {
-      // PGlite reads COPY data from a Blob mounted as /dev/blob; one COPY (one transaction) per chunk.
-      for (const chunk of chunks) await client.query(copyStatement(`'/dev/blob'`), [], { blob: new Blob([chunk]) });
+      // COPY straight into a large table is quadratic on PGlite: bulk loads extend the relation with
+      // fallocate, which PGlite's in-memory file system serves by reallocating and copying the whole
+      // file (a profile of a 300,000-row load spent 7.7 of 11.5 s there; 1,000,000 rows took 235 s).
+      // So each chunk is COPYed (from a Blob mounted as /dev/blob) into a staging table that never
+      // grows beyond one chunk, then moved with INSERT ... SELECT, which extends the table page by
+      // page and maintains the indexes row by row as production inserts do (1,000,000 rows: about 40 s).
+      const columns = COPY_COLUMNS.join(', ');
+      await client.query(`create temp table submissions_seed as select ${columns} from submissions with no data`);
+      for (const chunk of chunks) {
+        await client.query(`copy submissions_seed (${columns}) from '/dev/blob'`, [], { blob: new Blob([chunk]) });
+        await client.transaction(async (tx) => {
+          await tx.query(`insert into submissions (${columns}) select ${columns} from submissions_seed`);
+          await tx.query('truncate submissions_seed');
+        });
+      }
+      await client.query('drop table submissions_seed');
     },
     async query<T>(text: string, params: unknown[] = []) {
       return (await client.query<T>(text, params)).rows;
@@ -383,16 +417,22 @@ async function createScratchDatabase(baseUrl: string): Promise<{ url: string; dr
 // ---------------------------------------------------------------------------------------------
 // Measurement.
 
+const BOARD_INDEX = 'submissions_board_idx';
+const CANDIDATE_INDEX = 'submissions_board_candidate_idx';
+
+type BoardTimings = { medianMs: number; p95Ms: number; maxMs: number; busiestMedianMs: number };
+
+type IndexRun = { index: string; timings: BoardTimings; explains: ExplainSummary[] };
+
 type EngineResult = {
   engine: string;
   openMs: number;
   loadMs: number;
   vacuumMs: number;
-  medianMs: number;
-  p95Ms: number;
-  maxMs: number;
-  busiestMedianMs: number;
-  explain?: ExplainSummary;
+  current: IndexRun;
+  candidate?: IndexRun & { definition: string; buildMs: number };
+  pairs: PairStats;
+  statuses: Record<string, number>;
 };
 
 function percentile(sorted: number[], p: number): number {
@@ -412,6 +452,16 @@ function samplePairs(pairs: PairStats, count: number, seed: number): PairSample[
   });
 }
 
+/** The busiest (server, week) pair and one of median size, for EXPLAIN. */
+function landmarkPairs(pairs: PairStats): Array<{ label: string; sample: PairSample }> {
+  const sorted = [...pairs.values()].sort((a, b) => b.rows - a.rows);
+  const toSample = (p: (typeof sorted)[number]) => ({ guildId: p.guildId, week: p.week, callerId: p.callers[0], rows: p.rows });
+  return [
+    { label: 'busiest pair', sample: toSample(sorted[0]) },
+    { label: 'median-size pair', sample: toSample(sorted[Math.floor(sorted.length / 2)]) },
+  ];
+}
+
 async function timeBoards(exams: MockExamService, samples: PairSample[]): Promise<number[]> {
   const times: number[] = [];
   for (const s of samples) {
@@ -423,10 +473,21 @@ async function timeBoards(exams: MockExamService, samples: PairSample[]): Promis
   return times.sort((a, b) => a - b);
 }
 
+/** Warm-up calls, then the same random pairs for every run, then the busiest pair 50 times. */
+async function measureBoards(engine: Engine, pairs: PairStats, options: Options): Promise<BoardTimings> {
+  const exams = new MockExamService(engine.handle.db, new GuildSettingsService(engine.handle.db, 'UTC'), problemCatalog);
+  await timeBoards(exams, samplePairs(pairs, options.warmup, options.seed + 1));
+  const times = await timeBoards(exams, samplePairs(pairs, options.runs, options.seed + 2));
+  const busiest = landmarkPairs(pairs)[0].sample;
+  const busiestTimes = await timeBoards(exams, Array.from({ length: Math.min(50, options.runs) }, () => busiest));
+  return { medianMs: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: times[times.length - 1], busiestMedianMs: percentile(busiestTimes, 50) };
+}
+
 type ExplainSummary = {
+  label: string;
   pair: string;
   scans: string[];
-  usesBoardIndex: boolean;
+  usesIndex: boolean;
   indexOnly: boolean;
   heapFetches: number;
   sharedHit: number;
@@ -446,7 +507,7 @@ type PlanNode = {
 };
 
 /** Explains the exact aggregate query board() sends (captured through drizzle's logger). */
-async function explainBoardQuery(engine: Engine, pair: PairSample): Promise<ExplainSummary> {
+async function explainBoardQuery(engine: Engine, label: string, pair: PairSample, index: string): Promise<ExplainSummary> {
   const captured: Array<{ query: string; params: unknown[] }> = [];
   const db = engine.recordingDb((query, params) => captured.push({ query, params }));
   const exams = new MockExamService(db, new GuildSettingsService(db, 'UTC'), problemCatalog);
@@ -465,9 +526,10 @@ async function explainBoardQuery(engine: Engine, pair: PairSample): Promise<Expl
   walk(parsed[0].Plan);
   const top = parsed[0].Plan;
   return {
-    pair: `${pair.guildId} ${pair.week} (${pair.rows} rows)`,
+    label,
+    pair: `${pair.guildId} ${pair.week}, ${pair.rows} rows`,
     scans: scans.map((s) => `${s['Node Type']}${s['Index Name'] ? ` using ${s['Index Name']}` : ''}`),
-    usesBoardIndex: scans.some((s) => s['Index Name'] === 'submissions_board_idx'),
+    usesIndex: scans.some((s) => s['Index Name'] === index),
     indexOnly: scans.length > 0 && scans.every((s) => s['Node Type'] === 'Index Only Scan'),
     heapFetches: scans.reduce((sum, s) => sum + (s['Heap Fetches'] ?? 0), 0),
     sharedHit: top['Shared Hit Blocks'] ?? 0,
@@ -477,7 +539,13 @@ async function explainBoardQuery(engine: Engine, pair: PairSample): Promise<Expl
   };
 }
 
-async function runEngine(engine: Engine, plan: Plan, options: Options, openMs: number): Promise<EngineResult & { pairs: PairStats; statuses: Record<string, number> }> {
+async function explainLandmarks(engine: Engine, pairs: PairStats, index: string): Promise<ExplainSummary[]> {
+  const out: ExplainSummary[] = [];
+  for (const { label, sample } of landmarkPairs(pairs)) out.push(await explainBoardQuery(engine, label, sample, index));
+  return out;
+}
+
+async function runEngine(engine: Engine, plan: Plan, options: Options, openMs: number): Promise<EngineResult> {
   const pairs: PairStats = new Map();
   const statuses: Record<string, number> = {};
   const loadStarted = performance.now();
@@ -489,25 +557,26 @@ async function runEngine(engine: Engine, plan: Plan, options: Options, openMs: n
   await engine.query('vacuum analyze submissions');
   const vacuumMs = performance.now() - vacuumStarted;
   log(`  ${engine.name}: loaded ${options.rows.toLocaleString('en')} rows in ${fmtS(loadMs)}, vacuum analyze ${fmtS(vacuumMs)}`);
-
-  const exams = new MockExamService(engine.handle.db, new GuildSettingsService(engine.handle.db, 'UTC'), problemCatalog);
-  await timeBoards(exams, samplePairs(pairs, options.warmup, options.seed + 1));
-  const times = await timeBoards(exams, samplePairs(pairs, options.runs, options.seed + 2));
-  const busiest = [...pairs.values()].sort((a, b) => b.rows - a.rows)[0];
-  const busiestSample = { guildId: busiest.guildId, week: busiest.week, callerId: busiest.callers[0], rows: busiest.rows };
-  const busiestTimes = await timeBoards(exams, Array.from({ length: Math.min(50, options.runs) }, () => busiestSample));
-  return {
-    engine: engine.name,
-    openMs,
-    loadMs,
-    vacuumMs,
-    medianMs: percentile(times, 50),
-    p95Ms: percentile(times, 95),
-    maxMs: times[times.length - 1],
-    busiestMedianMs: percentile(busiestTimes, 50),
-    pairs,
-    statuses,
-  };
+  const current = { index: BOARD_INDEX, timings: await measureBoards(engine, pairs, options), explains: await explainLandmarks(engine, pairs, BOARD_INDEX) };
+  const result: EngineResult = { engine: engine.name, openMs, loadMs, vacuumMs, current, pairs, statuses };
+  if (options.candidateIndex) {
+    // The candidate replaces the schema's board index, so the planner cannot fall back to it.
+    const definition = `create index ${CANDIDATE_INDEX} on submissions (${options.candidateIndex})`;
+    const buildStarted = performance.now();
+    await engine.query(definition);
+    await engine.query(`drop index ${BOARD_INDEX}`);
+    await engine.query('vacuum analyze submissions');
+    const buildMs = performance.now() - buildStarted;
+    log(`  ${engine.name}: candidate index built in ${fmtS(buildMs)} (with vacuum analyze)`);
+    result.candidate = {
+      definition,
+      buildMs,
+      index: CANDIDATE_INDEX,
+      timings: await measureBoards(engine, pairs, options),
+      explains: await explainLandmarks(engine, pairs, CANDIDATE_INDEX),
+    };
+  }
+  return result;
 }
 
 function log(line: string): void {
@@ -531,24 +600,39 @@ function printDataShape(plan: Plan, pairs: PairStats, statuses: Record<string, n
 }
 
 function printTable(results: EngineResult[], options: Options): void {
-  const header = ['engine', 'open', 'seed: copy', 'vacuum analyze', `board median`, 'p95', 'max', 'busiest pair median'];
-  const lines = results.map((r) => [
-    r.engine,
-    fmtS(r.openMs),
-    fmtS(r.loadMs),
-    fmtS(r.vacuumMs),
-    fmtMs(r.medianMs),
-    fmtMs(r.p95Ms),
-    fmtMs(r.maxMs),
-    fmtMs(r.busiestMedianMs),
-  ]);
+  const header = ['engine', 'board index', 'open', 'seed (load)', 'vacuum analyze', 'board median', 'p95', 'max', 'busiest pair median'];
+  const lines: string[][] = [];
+  for (const r of results) {
+    const t = r.current.timings;
+    lines.push([r.engine, 'schema', fmtS(r.openMs), fmtS(r.loadMs), fmtS(r.vacuumMs), fmtMs(t.medianMs), fmtMs(t.p95Ms), fmtMs(t.maxMs), fmtMs(t.busiestMedianMs)]);
+    if (r.candidate) {
+      const c = r.candidate.timings;
+      lines.push([r.engine, 'candidate', '', '', '', fmtMs(c.medianMs), fmtMs(c.p95Ms), fmtMs(c.maxMs), fmtMs(c.busiestMedianMs)]);
+    }
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   log('');
-  log(`weekly board, ${options.rows.toLocaleString('en')} submissions, ${options.runs} random (server, week) pairs after ${options.warmup} warm-up calls:`);
+  log(`weekly board (MockExamService.board), ${options.rows.toLocaleString('en')} submissions, ${options.runs} random (server, week) pairs after ${options.warmup} warm-up calls:`);
   log(row(header));
   log(row(widths.map((w) => '-'.repeat(w))));
   lines.forEach((l) => log(row(l)));
+  const candidate = results.find((r) => r.candidate)?.candidate;
+  if (candidate) log(`candidate: ${candidate.definition} (replacing ${BOARD_INDEX}; built after the load, so more compact than an index grown row by row)`);
+}
+
+function printExplains(r: EngineResult, run: IndexRun, printPlanText: boolean): void {
+  for (const e of run.explains) {
+    log('');
+    log(
+      `${r.engine} EXPLAIN (ANALYZE, BUFFERS), board query, ${e.label} (${e.pair}): ` +
+        `${e.scans.join(', ') || 'no scan of submissions'}; ` +
+        `${e.usesIndex ? `uses ${run.index}` : `does NOT use ${run.index}`}, ` +
+        `${e.indexOnly ? `index-only (heap fetches ${e.heapFetches})` : 'NOT index-only: reads table rows'}; ` +
+        `buffers hit ${e.sharedHit}, read ${e.sharedRead}; execution ${fmtMs(e.executionMs)}`,
+    );
+    if (printPlanText && e.label === 'busiest pair') log(e.text);
+  }
 }
 
 async function main(): Promise<void> {
@@ -556,10 +640,8 @@ async function main(): Promise<void> {
   const plan = planData(options);
   const results: EngineResult[] = [];
   const skipped: string[] = [];
-  let shapePrinted = false;
-  const done = (r: Awaited<ReturnType<typeof runEngine>>) => {
-    if (!shapePrinted) printDataShape(plan, r.pairs, r.statuses, options.rows);
-    shapePrinted = true;
+  const done = (r: EngineResult) => {
+    if (results.length === 0) printDataShape(plan, r.pairs, r.statuses, options.rows);
     results.push(r);
   };
 
@@ -569,10 +651,7 @@ async function main(): Promise<void> {
     const engine = await openPgliteEngine();
     const openMs = performance.now() - opened;
     try {
-      const result = await runEngine(engine, plan, options, openMs);
-      done(result);
-      const busiest = [...result.pairs.values()].sort((a, b) => b.rows - a.rows)[0];
-      result.explain = await explainBoardQuery(engine, { ...busiest, callerId: busiest.callers[0] });
+      done(await runEngine(engine, plan, options, openMs));
     } finally {
       await engine.close();
     }
@@ -591,10 +670,7 @@ async function main(): Promise<void> {
         const engine = await openPostgresEngine(scratch.url);
         const openMs = performance.now() - opened;
         try {
-          const result = await runEngine(engine, plan, options, openMs);
-          done(result);
-          const busiest = [...result.pairs.values()].sort((a, b) => b.rows - a.rows)[0];
-          result.explain = await explainBoardQuery(engine, { ...busiest, callerId: busiest.callers[0] });
+          done(await runEngine(engine, plan, options, openMs));
         } finally {
           await engine.close();
         }
@@ -605,21 +681,17 @@ async function main(): Promise<void> {
     }
   }
 
-  printTable(results, options);
+  if (results.length > 0) printTable(results, options);
   skipped.forEach(log);
   for (const r of results) {
-    const e = r.explain;
-    if (!e) continue;
-    log('');
-    log(
-      `${r.engine} EXPLAIN (ANALYZE, BUFFERS) of the board's aggregate query, busiest pair ${e.pair}: ` +
-        `${e.scans.join(', ') || 'no scan of submissions'}; ` +
-        `${e.usesBoardIndex ? 'uses submissions_board_idx' : 'does NOT use submissions_board_idx'}, ` +
-        `${e.indexOnly ? `index-only (heap fetches ${e.heapFetches})` : 'NOT index-only: reads the table'}; ` +
-        `buffers hit ${e.sharedHit}, read ${e.sharedRead}; execution ${fmtMs(e.executionMs)}`,
-    );
-    if (r.engine === 'postgres') log(e.text);
+    printExplains(r, r.current, r.engine === 'postgres');
+    if (r.candidate) printExplains(r, r.candidate, false);
   }
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`bench:leaderboard: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}
