@@ -9,13 +9,14 @@ type Embed = { title: string; description: string; fields: Array<{ name: string;
 
 let bot: BotHarness;
 beforeAll(async () => {
-  bot = await startBotHarness();
+  // The second server has a rotation no other test touches.
+  bot = await startBotHarness({ fake: { guilds: [{ name: 'TF study group' }, { name: 'Second study group' }] } });
 });
 afterAll(async () => bot?.stop());
 afterEach(() => bot.fake.assertNoViolations());
 
-async function showTip(topic?: string): Promise<Embed> {
-  const it = await bot.fake.slashCommand({ name: 'tip', subcommand: 'show', member: bot.student, options: topic ? { topic } : {} });
+async function showTip(topic?: string, member = bot.student): Promise<Embed> {
+  const it = await bot.fake.slashCommand({ name: 'tip', subcommand: 'show', guildId: member.guildId, member, options: topic ? { topic } : {} });
   const response = await it.response();
   expect(response.type).toBe(4);
   const data = response.data as { embeds: Embed[]; flags?: number };
@@ -53,11 +54,13 @@ describe('/tip through the fake Discord', () => {
   it('shows every tip of a topic once before repeating one', async () => {
     const knowledge = await loadKnowledgeBase();
     const topicTips = knowledge.tips.filter((t) => t.topic === 'exam-strategy');
+    const second = [...bot.fake.guilds.values()][1];
+    const member = bot.fake.member({ guildId: second.id, username: 'reader' });
     const titles = [];
-    for (let i = 0; i < topicTips.length; i++) titles.push((await showTip('exam-strategy')).title);
+    for (let i = 0; i < topicTips.length; i++) titles.push((await showTip('exam-strategy', member)).title);
     expect(new Set(titles)).toEqual(new Set(topicTips.map((t) => t.title)));
     // The next round starts, with a tip other than the last one shown.
-    expect((await showTip('exam-strategy')).title).not.toBe(titles.at(-1));
+    expect((await showTip('exam-strategy', member)).title).not.toBe(titles.at(-1));
   });
 
   it('refuses an unknown topic with an ephemeral message', async () => {
