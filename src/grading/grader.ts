@@ -116,7 +116,7 @@ export function createGrader(options: GraderOptions): Grader {
     resourceLimits: { maxOldGenerationSizeMb: limits.workerMemoryMb },
     workerData,
   });
-  // A worker that fails to start (or dies between tasks) is replaced by piscina; say so in the log.
+  // A worker that dies between tasks is replaced by piscina; say so in the log.
   pool.on('error', (error: unknown) => logger?.error({ err: error }, 'grading worker error'));
   let closed = false;
   /** Grades submitted and not yet settled, queued ones included. */
