@@ -31,6 +31,8 @@ export async function startBotHarness(
     logger?: Logger;
     /** PGlite on disk in the harness's DATA_DIR (survives restart()) instead of in memory. */
     persistent?: boolean;
+    /** Arranges the fake's world before the bot connects (roles of the bot's member, say). */
+    beforeStart?(fake: FakeDiscord): void;
   } = {},
 ): Promise<BotHarness> {
   const fake = await startFakeDiscord({ guilds: [{ name: 'TF study group' }], ...options.fake });
@@ -41,6 +43,7 @@ export async function startBotHarness(
     { discordToken: true },
   );
   const guildId = fake.guild().id;
+  options.beforeStart?.(fake);
   await deployCommands((await loadCommands(options.start?.commandsDir)).values(), {
     token: config.discordToken!,
     apiUrl: config.discordApiUrl,
