@@ -69,6 +69,6 @@ CREATE TABLE "weekly_standings" (
 ALTER TABLE "guild_settings" ADD COLUMN "mock_exam_enabled" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "winner_role_id" text;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "grade_visibility" text DEFAULT 'ephemeral' NOT NULL;--> statement-breakpoint
-CREATE INDEX "submissions_board_idx" ON "submissions" USING btree ("guild_id","week","user_id","problem_id","points","weight","timed");--> statement-breakpoint
+CREATE INDEX "submissions_board_idx" ON "submissions" USING btree ("guild_id","week","user_id","problem_id","points","weight","timed","user_name");--> statement-breakpoint
 CREATE INDEX "submissions_queue_idx" ON "submissions" USING btree ("status","id");--> statement-breakpoint
 CREATE INDEX "submissions_member_idx" ON "submissions" USING btree ("guild_id","user_id","problem_id","file_sha256");

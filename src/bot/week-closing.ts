@@ -1,6 +1,7 @@
 // Closes the mock exam weeks that have ended in their server's timezone: records the final
 // standings (once, even with several processes) and gives the optional winner role.
 import cron from 'node-cron';
+import { sql } from 'drizzle-orm';
 import type { Client } from 'discord.js';
 import { addWeeks } from '../mockexam/week.ts';
 import type { BotContext } from './command.ts';
@@ -27,6 +28,10 @@ export async function closeDueWeeks(client: Client<true>, ctx: BotContext): Prom
     }
     ctx.logger.info({ guildId, week, members: closed.week.length, winners }, 'mock exam week closed');
     closedNow.push(entry);
+  }
+  if (closedNow.length > 0 && ctx.dbEngine === 'pglite') {
+    // PGlite has no autovacuum: without it the weekly board stops being an index-only scan.
+    await ctx.db.execute(sql`vacuum analyze submissions`);
   }
   return closedNow;
 }
