@@ -74,7 +74,7 @@ const dataDir = temporaryDataDir ?? config.dataDir;
 
 const [load1] = os.loadavg();
 console.log(`# grading benchmark: Node ${process.version}, ${os.availableParallelism()} cores, ${runs} runs each (median), load average ${load1.toFixed(2)} at start`);
-if (load1 > 0.5) console.log('note: other processes are using the CPU; the times below include that contention');
+if (load1 > 0.5 * os.availableParallelism()) console.log('note: other processes are using the CPU; the times below include that contention');
 
 // ---- which backends -------------------------------------------------------------------------------
 const requested = values.backends?.split(',').map((b) => b.trim() as TfBackendName);
@@ -104,7 +104,9 @@ for (const problemId of new Set(selected.map((c) => c.problem))) {
 
 // ---- import and evaluate, in this thread ----------------------------------------------------------
 const rows: string[][] = [];
+// Evaluation goals are judged on the pool, which is how grades run; one thread is for reference.
 const misses: string[] = [];
+const threadNotes: string[] = [];
 for (const backend of backends) {
   const { tf } = await loadTf({ prefer: backend });
   for (const { problem: problemId, fixture, goalMs } of selected) {
@@ -134,7 +136,7 @@ for (const backend of backends) {
     const evaluateMs = median(evaluateTimes);
     const unit = set.kind === 'time-series' ? 'windows' : set.kind === 'regression' ? 'points' : 'samples';
     const goal = goalMs ? `<= ${goalMs / 1000} s: ${evaluateMs <= goalMs ? 'met' : 'MISSED'}` : '';
-    if (goalMs && evaluateMs > goalMs) misses.push(`${backend} ${problemId} (${fixture}) evaluation ${ms(evaluateMs)} > ${goalMs} ms`);
+    if (goalMs && evaluateMs > goalMs) threadNotes.push(`${backend} ${problemId} (${fixture}) evaluation in one thread ${ms(evaluateMs)} > ${goalMs} ms`);
     if (importMs > importGoalMs) misses.push(`${backend} ${fixture} import ${ms(importMs)} > ${importGoalMs} ms`);
     rows.push([
       problemId,
@@ -149,8 +151,8 @@ for (const backend of backends) {
     console.error(`measured ${backend} ${problemId} ${fixture}`);
   }
 }
-console.log('\n## import and evaluation in one thread (median wall time)\n');
-console.log(table(['problem', 'fixture backend', 'import', 'evaluate', 'evaluation set', 'throughput', 'points', 'evaluation goal'], rows));
+console.log('\n## import and evaluation in one thread (median wall time; import goal <= 1 s)\n');
+console.log(table(['problem', 'fixture backend', 'import', 'evaluate', 'evaluation set', 'throughput', 'points', 'goal (one thread)'], rows));
 console.log(`\nevaluation sets loaded (first use, from the cache or the mirror): ${[...sets].map(([id, s]) => `${id} ${ms(s.loadMs)}`).join(', ')}`);
 
 // ---- the worker pool, as /grade runs it ---------------------------------------------------------------
@@ -199,5 +201,6 @@ if (poolCases.length > 0 && backends.length > 0) {
 misses.push(...poolMisses);
 
 console.log(`\nload average at the end: ${os.loadavg()[0].toFixed(2)}`);
+if (threadNotes.length) console.log(`\nin one thread (for reference; grades run on the pool):\n${threadNotes.map((m) => `  - ${m}`).join('\n')}`);
 console.log(misses.length ? `\ngoals missed:\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nall goals met');
 if (temporaryDataDir) await rm(temporaryDataDir, { recursive: true, force: true });
