@@ -156,8 +156,8 @@ console.log(table(['problem', 'fixture backend', 'import', 'evaluate', 'evaluati
 console.log(`\nevaluation sets loaded (first use, from the cache or the mirror): ${[...sets].map(([id, s]) => `${id} ${ms(s.loadMs)}`).join(', ')}`);
 
 // ---- the worker pool, as /grade runs it ---------------------------------------------------------------
-// A lone grade on an idle pool splits MNIST and horse-or-human over both workers; two grades at
-// once each take one worker.
+// MNIST and horse-or-human grades are split over both workers; two grades at once run one after
+// the other, each on both cores.
 const poolCases = selected.filter((c) => c.goalMs !== undefined);
 const poolMisses: string[] = [];
 if (poolCases.length > 0 && backends.length > 0) {
@@ -195,7 +195,7 @@ if (poolCases.length > 0 && backends.length > 0) {
   } finally {
     await grader.close();
   }
-  console.log(`\n## worker pool (2 workers, ${backends[0]}, warm): one grade alone (split over both workers) and two grades at once\n`);
+  console.log(`\n## worker pool (2 workers, ${backends[0]}, warm): one grade alone and two at once (each split over both workers)\n`);
   console.log(table(['problem', 'fixture', 'alone: evaluate', 'alone: wall', 'two at once: wall', 'per grade', 'evaluation goal'], poolRows));
 }
 misses.push(...poolMisses);

@@ -36,10 +36,7 @@ export interface GraderOptions extends Partial<GradingLimits> {
   backend?: TfBackendName;
   /** Grades allowed to wait for a worker; more are refused at once. Default 100. */
   maxQueue?: number;
-  /**
-   * Split a large classification set (MNIST, horse-or-human) over every worker when the pool is
-   * idle, so one grade uses all cores. Default true.
-   */
+  /** Split a large classification set (MNIST, horse-or-human) over every worker, so one grade uses all cores. Default true. */
   shardLargeSets?: boolean;
 }
 
@@ -119,8 +116,6 @@ export function createGrader(options: GraderOptions): Grader {
   // A worker that dies between tasks is replaced by piscina; say so in the log.
   pool.on('error', (error: unknown) => logger?.error({ err: error }, 'grading worker error'));
   let closed = false;
-  /** Grades submitted and not yet settled, queued ones included. */
-  let inFlight = 0;
 
   type StopReason = 'preparation-timeout' | 'timeout' | 'caller' | 'sibling';
   type TaskEvent = { kind: 'started' } | { kind: 'progress'; progress: GradeProgress };
@@ -171,9 +166,13 @@ export function createGrader(options: GraderOptions): Grader {
     }
   }
 
-  /** Large classification sets are split over the workers when the pool has nothing else to do. */
+  /**
+   * Large classification sets are split over every worker. Shards queue in order, so a grade
+   * arriving behind another starts as soon as a worker frees, and both cores work on one grade at a
+   * time: each grade finishes sooner than when grades run whole side by side.
+   */
   function shardCountFor(problem: ProblemDefinition): number {
-    if (options.shardLargeSets === false || workers < 2 || inFlight > 0) return 1;
+    if (options.shardLargeSets === false || workers < 2) return 1;
     const kind = problem.evaluation.kind;
     return kind === 'mnist' || kind === 'image-folder' ? workers : 1;
   }
@@ -249,7 +248,6 @@ export function createGrader(options: GraderOptions): Grader {
       }
     };
 
-    inFlight++;
     let outcomes: GradeJobOutcome[];
     try {
       const settled = await Promise.allSettled(
@@ -277,7 +275,6 @@ export function createGrader(options: GraderOptions): Grader {
       if (!refused && failed.length > 0) throw (specific ?? failed[0]).reason;
       outcomes = settled.filter((s): s is PromiseFulfilledResult<GradeJobOutcome> => s.status === 'fulfilled').map((s) => s.value);
     } finally {
-      inFlight--;
       gradeOptions.signal?.removeEventListener('abort', onCallerAbort);
     }
 

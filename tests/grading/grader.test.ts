@@ -39,7 +39,7 @@ const capture = { info: record, warn: record, error: record, debug: record };
 
 describe('a pool of two workers', () => {
   let grader: Grader;
-  // The same pool size, splitting large classification sets over both workers when idle.
+  // The same pool size, splitting large classification sets over both workers.
   let sharding: Grader;
   beforeAll(() => {
     grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2, shardLargeSets: false });
@@ -80,7 +80,7 @@ describe('a pool of two workers', () => {
     }
   });
 
-  it('an idle pool splits MNIST over both workers; the merged result equals the whole-set result', async () => {
+  it('a pool splits MNIST over both workers; the merged result equals the whole-set result', async () => {
     // A Fashion-MNIST model scores low on digits: the merge must rebuild the hint and per-class figures too.
     const file = () => [fixtureFile('04_fashion_mnist_cnn_B2_k2.9.h5')];
     const whole = await grader.grade({ problemId: 'mnist', files: file() });
