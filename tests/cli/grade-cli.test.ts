@@ -75,6 +75,18 @@ describe('tf-study-bot grade', () => {
     expect(run.stderr).toMatch(/tf-study-bot grade: internal error: ENOTDIR/);
   });
 
+  it('--backend cpu runs the cpu backend and says so', async () => {
+    const run = await runCli(['grade', '-p', 'linear-a', path.join(fixtures, '01_dense_regression_A1_k2.5.h5'), '--backend', 'cpu', '--json'], { env });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ problem: 'linear-a', points: 5, backend: 'cpu' });
+  });
+
+  it('--timeout stops a model that runs longer: exit 2 with the limit in the message', async () => {
+    const run = await runCli(['grade', '-p', 'horse-or-human', path.join(fixtures, '06_horse_human_cnn_150x150_A2_k2.7.h5'), '--timeout', '0.2'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\(timeout\): Grading took longer than 0\.2 s, the limit per model/);
+  });
+
   it('misuse exits 2 with a specific message', async () => {
     const unknown = await runCli(['grade', '-p', 'cifar-10', path.join(fixtures, '01_dense_regression_A1_k2.5.h5')], { env });
     expect(unknown.code).toBe(2);
@@ -85,6 +97,9 @@ describe('tf-study-bot grade', () => {
     const noProblem = await runCli(['grade', path.join(fixtures, '01_dense_regression_A1_k2.5.h5')], { env });
     expect(noProblem.code).toBe(2);
     expect(noProblem.stderr).toMatch(/--problem is required/);
+    const badBackend = await runCli(['grade', '-p', 'mnist', '--backend', 'gpu', path.join(fixtures, '01_dense_regression_A1_k2.5.h5')], { env });
+    expect(badBackend.code).toBe(2);
+    expect(badBackend.stderr).toMatch(/--backend must be one of tensorflow, wasm, cpu/);
   });
 });
 
