@@ -439,6 +439,30 @@ describe('bad-input corpus', () => {
     });
   }
 
+  it('an HDF5 file cut anywhere is refused, never graded (55 cut points over a whole real file)', async () => {
+    const bytes = linearH5();
+    const cuts = [8, 9, 11, 12, 13, 14, 20, 40, 56, 64, 96];
+    for (let cut = 128; cut < bytes.length; cut += 331) cuts.push(cut);
+    cuts.push(bytes.length - 1);
+    const outcomes = await Promise.all(
+      cuts.map((cut) =>
+        grader.grade({ problemId: 'linear-a', files: h5('model.h5', bytes.subarray(0, cut)) }).then(
+          () => ({ cut, code: 'graded', message: '' }),
+          (error: unknown) => ({ cut, code: (error as ModelRejectedError).code ?? 'not-refused', message: (error as Error).message }),
+        ),
+      ),
+    );
+    expect(outcomes).toHaveLength(55);
+    for (const outcome of outcomes) {
+      // 12 and 13 bytes end inside the superblock's size fields: refused as a damaged header.
+      const expected = outcome.cut === 12 || outcome.cut === 13 ? 'corrupt-hdf5' : 'truncated-hdf5';
+      expect({ cut: outcome.cut, code: outcome.code }).toEqual({ cut: outcome.cut, code: expected });
+    }
+    for (const outcome of outcomes.filter((o) => o.cut >= 56)) {
+      expect(outcome.message).toMatch(new RegExp(`the file says it is 14,232 bytes long but only ${outcome.cut.toLocaleString('en-US')} bytes arrived`));
+    }
+  });
+
   it('a model slower than the time limit is stopped with a timeout, and the grader goes on', async () => {
     const slow = createGrader({ dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 1, timeoutMs: 300 });
     try {
