@@ -82,6 +82,16 @@ function isOutOfMemory(error: unknown): boolean {
   return code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(message);
 }
 
+/**
+ * The bytes as a plain Uint8Array that owns its whole buffer. A view into a larger buffer (a Node
+ * Buffer from the shared pool, a subarray) would send the whole buffer to the worker, and readers
+ * that use `.buffer` would see the wrong bytes.
+ */
+function exactBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.constructor === Uint8Array) return bytes;
+  return new Uint8Array(bytes);
+}
+
 function secondsText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -207,7 +217,9 @@ export function createGrader(options: GraderOptions): Grader {
     progress({ stage: 'queued' });
 
     const checked = await checkUploads(request.files, limits);
-    const files: JobFile[] = checked.map((file) => ('path' in file ? { name: file.name, path: file.path, size: file.size } : { name: file.name, bytes: file.bytes }));
+    const files: JobFile[] = checked.map((file) =>
+      'path' in file ? { name: file.name, path: file.path, size: file.size } : { name: file.name, bytes: exactBytes(file.bytes) },
+    );
     const job: GradeJob = {
       problemId: problem.id,
       files,

@@ -121,6 +121,17 @@ describe('a pool of two workers', () => {
     expect(result).toMatchObject({ problem: 'linear-b', points: 5, format: 'keras2-h5' });
   });
 
+  it('grades bytes given as a view into a larger buffer (a pooled Node Buffer, a subarray)', async () => {
+    const file = readFileSync(path.join(fixtures, '01_dense_regression_A1_k2.5.h5'));
+    const larger = Buffer.alloc(file.length + 7, 0xff);
+    file.copy(larger, 3);
+    const view = larger.subarray(3, 3 + file.length);
+    expect(view.byteOffset).toBe(3);
+    const result = await grader.grade({ problemId: 'linear-a', files: [{ name: 'model_A1.h5', bytes: view }] });
+    expect(result.points).toBe(5);
+    expect(result.value).toBeCloseTo(8.24e-5, 6);
+  });
+
   it('a cancelled grade rejects with the abort reason, and the pool goes on', async () => {
     const controller = new AbortController();
     const grading = grader.grade(
