@@ -34,8 +34,12 @@ export async function buildModel(tf: Tf, kerasConfig: JsonObject, maxParams: num
   let building: Promise<LayersModel> | undefined;
   try {
     // modelFromJSON builds the layers synchronously before its first await, inside the budget.
+    // tidy frees the scratch tensors of initializers (the LSTM's unit-forget-bias leaves 4 per
+    // layer otherwise, which add up in a long-lived worker); the weight variables are kept.
     withParameterBudget(maxParams, () => {
-      building = tf.models.modelFromJSON({ modelTopology: translated } as unknown as Parameters<Tf['models']['modelFromJSON']>[0]);
+      tf.tidy(() => {
+        building = tf.models.modelFromJSON({ modelTopology: translated } as unknown as Parameters<Tf['models']['modelFromJSON']>[0]);
+      });
     });
     const model = await building!;
     checkParameterCount(model.countParams(), maxParams);

@@ -28,11 +28,14 @@ export function checkHdf5Superblock(bytes: Uint8Array, fileName: string): void {
       `${fileName} is cut short: the file says it is ${recorded.toLocaleString('en-US')} bytes long but only ` +
         `${bytes.length.toLocaleString('en-US')} bytes arrived. Upload it again (download it completely from Colab first).`,
     );
-  if (bytes.length < 12) throw cutShort(Number.NaN);
+  const headerCutShort = () =>
+    new ModelRejectedError('truncated-hdf5', `${fileName} is cut short: only ${bytes.length} bytes arrived, not even a whole HDF5 header.`);
+  if (bytes.length < 10) throw headerCutShort();
   const version = bytes[8];
   if (version > 3) {
     throw new ModelRejectedError('corrupt-hdf5', `${fileName} uses HDF5 superblock version ${version}, which is unknown; save the model again with model.save("model.h5").`);
   }
+  if (version < 2 && bytes.length < 14) throw headerCutShort();
   const offsetSize = version < 2 ? bytes[13] : bytes[9];
   if (offsetSize !== 2 && offsetSize !== 4 && offsetSize !== 8) {
     throw new ModelRejectedError('corrupt-hdf5', `${fileName} has a damaged HDF5 header (offset size ${offsetSize}).`);
@@ -40,9 +43,7 @@ export function checkHdf5Superblock(bytes: Uint8Array, fileName: string): void {
   // Byte position of the base address; the end-of-file address follows two addresses later.
   const baseAddressAt = version === 0 ? 24 : version === 1 ? 28 : 12;
   const endOfFileAt = baseAddressAt + 2 * offsetSize;
-  if (bytes.length < endOfFileAt + offsetSize) {
-    throw new ModelRejectedError('truncated-hdf5', `${fileName} is cut short: only ${bytes.length} bytes arrived, not even a whole HDF5 header.`);
-  }
+  if (bytes.length < endOfFileAt + offsetSize) throw headerCutShort();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const readAddress = (at: number) =>
     offsetSize === 8 ? Number(view.getBigUint64(at, true)) : offsetSize === 4 ? view.getUint32(at, true) : view.getUint16(at, true);
