@@ -95,6 +95,26 @@ const DEFAULT_BATCH: Record<EvaluationSet['kind'], number> = { regression: 1024,
 const MAX_BATCH_INPUT_VALUES = 32 * 150 * 150 * 3;
 
 /** Shapes of a built tfjs model in the form checkCompatibility takes. */
+/** The hint for a classification result: toward the next point, and the class that fails most. */
+export function classificationHint(
+  metric: ProblemDefinition['metric'],
+  value: number,
+  points: number,
+  sampleCount: number,
+  perClass: ClassificationDetails['perClass'],
+): string {
+  let hint = hintFor(metric, value, points, sampleCount);
+  if (points < MAX_POINTS && perClass.length > 0) {
+    const weakest = perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
+    hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
+  }
+  return hint;
+}
+
+export function nonFiniteMessage(count: number, total: number, firstIndex: number): string {
+  return `Your model produced NaN or infinite outputs for ${count} of ${total} inputs (first at input ${firstIndex}), so it scores 0.`;
+}
+
 export function modelShapes(model: LayersModel): { inputShape: (number | null)[]; outputShape: (number | null)[]; inputDtype: string } {
   if (model.inputs.length !== 1) {
     throw new ModelRejectedError('wrong-input-shape', `Your model has ${model.inputs.length} inputs; this problem feeds exactly one.`);
@@ -327,7 +347,7 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
       value: Number.NaN,
       points: 0,
       hint: hintFor(problem.metric, Number.NaN, 0),
-      message: `Your model produced NaN or infinite outputs for ${samples.size} of ${sampleCount} inputs (first at input ${firstNonFinite}), so it scores 0.`,
+      message: nonFiniteMessage(samples.size, sampleCount, firstNonFinite),
       details: { kind: 'non-finite', nonFiniteCount: samples.size, firstNonFiniteIndex: firstNonFinite },
       timings: { predictMs, scoreMs: performance.now() - scoreStart },
     };
@@ -362,11 +382,10 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     }
   }
   const points = pointsFor(problem.metric, value);
-  let hint = hintFor(problem.metric, value, points, set.kind === 'classification' ? sampleCount : undefined);
-  if (details.kind === 'classification' && points < MAX_POINTS) {
-    const weakest = details.perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
-    hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
-  }
+  const hint =
+    details.kind === 'classification'
+      ? classificationHint(problem.metric, value, points, sampleCount, details.perClass)
+      : hintFor(problem.metric, value, points);
   return {
     ...base,
     value,

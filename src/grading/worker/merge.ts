@@ -2,9 +2,9 @@
 // several workers at once) into the result of the whole set. Accuracy, per-class figures and the
 // confusion matrix are sums over samples, so the merge is exact; the points, hint and message are
 // then computed as evaluate() computes them for the whole set.
-import type { ClassificationDetails } from '../evaluate.ts';
+import { classificationHint, nonFiniteMessage, type ClassificationDetails } from '../evaluate.ts';
 import type { ProblemDefinition } from '../problem-types.ts';
-import { hintFor, MAX_POINTS, pointsFor } from '../scoring.ts';
+import { hintFor, pointsFor } from '../scoring.ts';
 import { shardRange, type GradeResult } from './protocol.ts';
 
 export function mergeShardResults(problem: ProblemDefinition, shards: GradeResult[]): GradeResult {
@@ -35,7 +35,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
       value: null,
       points: 0,
       hint: hintFor(problem.metric, Number.NaN, 0),
-      message: `Your model produced NaN or infinite outputs for ${count} of ${total} inputs (first at input ${firstIndex}), so it scores 0.`,
+      message: nonFiniteMessage(count, total, firstIndex),
       details: { kind: 'non-finite', nonFiniteCount: count, firstNonFiniteIndex: firstIndex },
     };
   }
@@ -61,11 +61,6 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
   };
   const value = correct / total;
   const points = pointsFor(problem.metric, value);
-  let hint = hintFor(problem.metric, value, points, total);
-  if (points < MAX_POINTS) {
-    // As evaluate() words it for a whole set.
-    const weakest = perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
-    hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
-  }
+  const hint = classificationHint(problem.metric, value, points, total, perClass);
   return { ...base, value, points, hint, details };
 }
