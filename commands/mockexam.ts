@@ -44,7 +44,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.reply({ content: 'Mock exams are switched off in this server (a moderator can turn them on with /config).', flags: MessageFlags.Ephemeral });
     return;
   }
-  const now = new Date();
+  const now = ctx.mockExam.now();
   const { week, end } = await ctx.mockExam.currentWeek(guildId, now);
 
   if (sub === 'status') {

@@ -37,6 +37,8 @@ export type StartOptions = {
   inMemoryDatabase?: boolean;
   /** How long a stop waits for grades in progress before leaving them to the next start. */
   gradeShutdownGraceMs?: number;
+  /** The clock weeks follow (tests move it across a week boundary). */
+  clock?: () => Date;
 };
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -52,8 +54,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
   });
   const settings = new GuildSettingsService(database.db, config.defaultTimezone);
-  const mockExam = new MockExamService(database.db, settings, problemCatalog);
-  const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour });
+  const clock = options.clock ?? (() => new Date());
+  const mockExam = new MockExamService(database.db, settings, problemCatalog, clock);
+  const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const grader = createGrader({
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,

@@ -44,7 +44,8 @@ export class MockExamService {
     private readonly db: Database,
     private readonly settings: GuildSettingsService,
     private readonly catalog: readonly ProblemDefinition[],
-    private readonly now: () => Date = () => new Date(),
+    /** The clock: weeks, windows and closes follow it (tests move it). */
+    readonly now: () => Date = () => new Date(),
   ) {}
 
   async currentWeek(guildId: string, at: Date = this.now()): Promise<{ week: IsoWeek; timezone: string; start: Date; end: Date }> {
