@@ -6,6 +6,7 @@ import type { Database } from '../db/client.ts';
 import { submissions, type SubmissionStatus } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
+import { rowsOf } from '../db/rows.ts';
 
 export type Submission = typeof submissions.$inferSelect;
 
@@ -183,9 +184,4 @@ export class SubmissionService {
       .groupBy(submissions.problemId);
     return new Map(rows.map((r) => [r.problemId, Number(r.points)]));
   }
-}
-
-/** postgres.js returns the rows as an array; PGlite returns `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

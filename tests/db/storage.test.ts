@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
 import { communityTips, guildSettings } from '../../src/db/schema.ts';
+import { rowsOf } from '../../src/db/rows.ts';
 import { createScratchDatabase, dropScratchDatabase, openTestDatabase, testEngines } from '../support/db.ts';
 
 describe.each(testEngines)('storage on %s', (engine) => {
@@ -32,10 +33,8 @@ describe.each(testEngines)('storage on %s', (engine) => {
   it('applies the migrations again without error (every start runs them)', async () => {
     handle = await openTestDatabase(engine);
     await migrateDatabase(handle, { databaseUrl: handle.url });
-    const result = await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    // postgres.js returns an array of rows, PGlite an object with `rows`.
-    const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
-    expect((rows[0] as { n: number }).n).toBeGreaterThanOrEqual(1);
+    const [{ n }] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+    expect(n).toBe((await import('../../drizzle/meta/_journal.json')).entries.length);
   });
 });
 
@@ -44,9 +43,7 @@ describe.runIf(testEngines.includes('postgres'))('migrations on PostgreSQL', () 
     const url = await createScratchDatabase();
     try {
       const handles = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ databaseUrl: url })));
-      const [{ n }] = (await handles[0].db.execute(
-        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
-      )) as unknown as Array<{ n: number }>;
+      const [{ n }] = rowsOf<{ n: number }>(await handles[0].db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
       expect(n).toBe((await import('../../drizzle/meta/_journal.json')).entries.length);
       await Promise.all(handles.map((h) => h.close()));
     } finally {
