@@ -5,13 +5,14 @@
 // the destination folder while hashing, and are renamed into place only when size and hash match,
 // so a failed or truncated transfer never leaves a file that looks usable.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { unzipSync } from 'fflate';
+import { writeHashed, type HashedWrite } from '../io/hashed-write.ts';
 import { getDataset, type DatasetFile, type DatasetId, type FilesDataset, type ImageFolderDataset } from './registry.ts';
 
 export interface DatasetLogger {
@@ -116,34 +117,25 @@ function tempPathFor(destination: string): string {
  * only when the byte count and sha256 match. Throws a one-line reason otherwise (temp file removed).
  */
 async function writeVerified(source: Readable, destination: string, expected: { bytes: number; sha256: string }): Promise<void> {
-  await mkdir(path.dirname(destination), { recursive: true });
   const temp = tempPathFor(destination);
-  const hash = createHash('sha256');
-  let received = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      if (received > expected.bytes) {
-        callback(new Error(`received more than the expected ${expected.bytes} bytes`));
-        return;
-      }
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  let written: HashedWrite;
   try {
-    await pipeline(source, meter, createWriteStream(temp));
-    if (received !== expected.bytes) {
-      throw new Error(`transfer incomplete: received ${received} of ${expected.bytes} bytes`);
-    }
-    const actual = hash.digest('hex');
-    if (actual !== expected.sha256) throw new Error(`sha256 mismatch: got ${actual}, expected ${expected.sha256}`);
-    await rename(temp, destination);
+    written = await writeHashed(source, temp, expected.bytes, () => new Error(`received more than the expected ${expected.bytes} bytes`));
   } catch (error) {
-    await rm(temp, { force: true });
+    const received = (error as { received?: number }).received ?? 0;
     if (error instanceof Error && /premature close|terminated|aborted|ECONNRESET/i.test(error.message)) {
       throw new Error(`transfer interrupted after ${received} of ${expected.bytes} bytes (${describeError(error)})`);
     }
+    throw error;
+  }
+  try {
+    if (written.size !== expected.bytes) {
+      throw new Error(`transfer incomplete: received ${written.size} of ${expected.bytes} bytes`);
+    }
+    if (written.sha256 !== expected.sha256) throw new Error(`sha256 mismatch: got ${written.sha256}, expected ${expected.sha256}`);
+    await rename(temp, destination);
+  } catch (error) {
+    await rm(temp, { force: true });
     throw error;
   }
 }

@@ -1,11 +1,7 @@
 // Downloads an uploaded model file (a Discord attachment URL) to disk with a size cap and a time
 // limit, hashing it on the way. The declared size is checked before the first byte is fetched.
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { writeHashed, type HashedWrite } from '../io/hashed-write.ts';
 
 export class DownloadRejectedError extends Error {
   constructor(
@@ -42,6 +38,8 @@ export async function downloadToFile(request: DownloadRequest): Promise<{ size: 
   if (request.declaredSize !== undefined && request.declaredSize > request.maxBytes) {
     throw new DownloadRejectedError('too-large', tooLargeMessage(request.name, request.declaredSize, request.maxBytes));
   }
+  const timedOut = () =>
+    new DownloadRejectedError('timeout', `Downloading ${request.name} took longer than ${Math.round(request.timeoutMs / 1000)} s. Please try again.`);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), request.timeoutMs);
   try {
@@ -50,7 +48,7 @@ export async function downloadToFile(request: DownloadRequest): Promise<{ size: 
       response = await fetch(request.url, { signal: controller.signal });
     } catch (error) {
       throw controller.signal.aborted
-        ? new DownloadRejectedError('timeout', `Downloading ${request.name} took longer than ${Math.round(request.timeoutMs / 1000)} s. Please try again.`)
+        ? timedOut()
         : new DownloadRejectedError('network', `Could not download ${request.name} from Discord (${(error as Error).message}). Please try again.`);
     }
     if (!response.ok || !response.body) {
@@ -61,32 +59,22 @@ export async function downloadToFile(request: DownloadRequest): Promise<{ size: 
       await response.body.cancel();
       throw new DownloadRejectedError('too-large', tooLargeMessage(request.name, announced, request.maxBytes));
     }
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > request.maxBytes) {
-          callback(new DownloadRejectedError('too-large', tooLargeMessage(request.name, size, request.maxBytes)));
-          return;
-        }
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    await mkdir(dirname(request.destination), { recursive: true });
+    let written: HashedWrite;
     try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), meter, createWriteStream(request.destination));
+      written = await writeHashed(
+        Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+        request.destination,
+        request.maxBytes,
+        (received) => new DownloadRejectedError('too-large', tooLargeMessage(request.name, received, request.maxBytes)),
+      );
     } catch (error) {
-      await rm(request.destination, { force: true });
       if (error instanceof DownloadRejectedError) throw error;
-      if (controller.signal.aborted) {
-        throw new DownloadRejectedError('timeout', `Downloading ${request.name} took longer than ${Math.round(request.timeoutMs / 1000)} s. Please try again.`);
-      }
+      if (controller.signal.aborted) throw timedOut();
       throw new DownloadRejectedError('network', `The download of ${request.name} broke off (${(error as Error).message}). Please try again.`);
     }
+    const { size, sha256 } = written;
     if (size === 0) throw new DownloadRejectedError('empty', `${request.name} is empty (0 bytes).`);
-    return { size, sha256: hash.digest('hex') };
+    return { size, sha256 };
   } finally {
     clearTimeout(timer);
   }

@@ -1,0 +1,43 @@
+// Streams bytes to a file while counting and hashing them, with a size cap. Used for dataset
+// downloads and for members' uploads; on any failure the partial file is removed.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export type HashedWrite = { size: number; sha256: string };
+
+/**
+ * Writes `source` to `destination`. More than `maxBytes` stops the transfer with the error
+ * `tooLarge(received)` returns. On failure the error carries `received` (the bytes that arrived).
+ */
+export async function writeHashed(
+  source: Readable,
+  destination: string,
+  maxBytes: number,
+  tooLarge: (received: number) => Error,
+): Promise<HashedWrite> {
+  await mkdir(dirname(destination), { recursive: true });
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        callback(tooLarge(size));
+        return;
+      }
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, createWriteStream(destination));
+  } catch (error) {
+    await rm(destination, { force: true });
+    throw Object.assign(error as Error, { received: size });
+  }
+  return { size, sha256: hash.digest('hex') };
+}
