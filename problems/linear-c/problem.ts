@@ -1,21 +1,3 @@
-import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
+import { linearProblem } from '../problem-families.ts';
 
-export const problem: ProblemDefinition = {
-  id: 'linear-c',
-  category: 1,
-  title: 'Basic model: Y = 0.5X + 1',
-  weight: 1,
-  dataset: null,
-  input: { shape: [1], description: 'one number X', values: 'float' },
-  output: { units: [1], description: 'one unit, the predicted Y' },
-  preprocessing: 'None: X is fed as is.',
-  metric: { kind: 'mse', threshold: 1e-4 },
-  dataLink: 'X = -1..5 (step 1), given in the starter',
-  evaluation: {
-    kind: 'linear',
-    trainingXs: [-1, 0, 1, 2, 3, 4, 5],
-    extraXs: [-2, 10],
-    slope: 0.5,
-    intercept: 1,
-  },
-};
+export const problem = linearProblem({ id: 'linear-c', slope: 0.5, intercept: 1, trainingXs: [-1, 0, 1, 2, 3, 4, 5], threshold: 1e-4 });
