@@ -44,6 +44,12 @@ export type GradedOutcome = {
   result: Record<string, unknown>;
 };
 
+/** Each queued submission with its member's turn: 1 for their oldest, 2 for the next, ... */
+const queuedTurns = sql`(
+  select id, row_number() over (partition by guild_id, user_id order by id) as turn
+  from ${submissions} where status = 'queued'
+)`;
+
 export class SubmissionService {
   constructor(
     private readonly db: Database,
@@ -101,40 +107,32 @@ export class SubmissionService {
 
   /**
    * Claims the next queued submission. Fair between members: a member's second queued
-   * submission waits until every member's first one has been taken.
+   * submission waits until every member's first one has been taken. SKIP LOCKED lets several
+   * grader processes claim at once, each getting a different row.
    */
   async claimNext(): Promise<Submission | undefined> {
     const rows = await this.db.execute(sql`
       update ${submissions} set status = 'running', started_at = now(), attempts = attempts + 1
       where id = (
-        select id from (
-          select id, row_number() over (partition by guild_id, user_id order by id) as turn
-          from ${submissions} where status = 'queued'
-        ) as queued
-        order by turn, id
+        select s.id from ${submissions} as s
+        join ${queuedTurns} as q on q.id = s.id
+        where s.status = 'queued'
+        order by q.turn, s.id
+        for update of s skip locked
         limit 1
-      ) and status = 'queued'
+      )
       returning id`);
     const [claimed] = rowsOf<{ id: number }>(rows);
     return claimed ? this.get(claimed.id) : undefined;
   }
 
-  /** Position in the queue (1 = next), as members see it. */
+  /** Position in the queue (1 = next), in the order claimNext takes them; 0 when not queued. */
   async queuePosition(id: number): Promise<number> {
-    const queued = await this.db
-      .select({ id: submissions.id, guildId: submissions.guildId, userId: submissions.userId })
-      .from(submissions)
-      .where(eq(submissions.status, 'queued'))
-      .orderBy(asc(submissions.id));
-    const turns = new Map<string, number>();
-    const order = queued.map((row) => {
-      const key = `${row.guildId}/${row.userId}`;
-      const turn = (turns.get(key) ?? 0) + 1;
-      turns.set(key, turn);
-      return { id: row.id, turn };
-    });
-    order.sort((a, b) => a.turn - b.turn || a.id - b.id);
-    return order.findIndex((row) => row.id === id) + 1;
+    const rows = await this.db.execute(sql`
+      select position::int as position from (
+        select id, row_number() over (order by turn, id) as position from ${queuedTurns} as q
+      ) as ordered where id = ${id}`);
+    return rowsOf<{ position: number }>(rows)[0]?.position ?? 0;
   }
 
   async markGraded(id: number, outcome: GradedOutcome): Promise<Submission> {

@@ -55,6 +55,18 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     for (const id of order) await subs.markFailed(id, 'test', 'done with it');
   });
 
+  it('gives concurrent claims different submissions, and every one of them', async () => {
+    const ids: number[] = [];
+    for (const user of ['u1', 'u2', 'u3', 'u4']) {
+      const created = await subs.create(request(user, `${user}-file`, { guildId: 'g-race' }));
+      if (created.kind !== 'queued') throw new Error(created.kind);
+      ids.push(created.submission.id);
+    }
+    const claimed = await Promise.all(ids.map(() => subs.claimNext()));
+    expect(claimed.map((c) => c?.id).sort((a, b) => a! - b!)).toEqual(ids);
+    for (const id of ids) await subs.markFailed(id, 'test', 'done with it');
+  });
+
   it('returns the stored result for the same file and problem, without grading again', async () => {
     const first = await subs.create(request('dee', 'same-file'));
     if (first.kind !== 'queued') throw new Error(first.kind);
