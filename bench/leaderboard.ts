@@ -34,6 +34,7 @@ import { rotatingProblemSet } from '../src/mockexam/problem-set.ts';
 import { addWeeks, weekBounds, type IsoWeek } from '../src/mockexam/week.ts';
 import { GuildSettingsService } from '../src/settings/guild-settings.ts';
 import { problemCatalog } from '../problems/index.ts';
+import { systemClock } from '../src/clock.ts';
 
 const DEFAULT_BASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const FIRST_WEEK: IsoWeek = '2025-W01';
@@ -481,7 +482,7 @@ async function timeBoards(exams: MockExamService, samples: PairSample[]): Promis
 
 /** Warm-up calls, then the same random pairs for every run, then the busiest pair 50 times. */
 async function measureBoards(engine: Engine, pairs: PairStats, options: Options): Promise<BoardTimings> {
-  const exams = new MockExamService(engine.handle.db, new GuildSettingsService(engine.handle.db, 'UTC'), problemCatalog);
+  const exams = new MockExamService(engine.handle.db, new GuildSettingsService(engine.handle.db, 'UTC', systemClock), problemCatalog, systemClock);
   await timeBoards(exams, samplePairs(pairs, options.warmup, options.seed + 1));
   const times = await timeBoards(exams, samplePairs(pairs, options.runs, options.seed + 2));
   const busiest = landmarkPairs(pairs)[0].sample;
@@ -516,7 +517,7 @@ type PlanNode = {
 async function explainBoardQuery(engine: Engine, label: string, pair: PairSample, index: string): Promise<ExplainSummary> {
   const captured: Array<{ query: string; params: unknown[] }> = [];
   const db = engine.recordingDb((query, params) => captured.push({ query, params }));
-  const exams = new MockExamService(db, new GuildSettingsService(db, 'UTC'), problemCatalog);
+  const exams = new MockExamService(db, new GuildSettingsService(db, 'UTC', systemClock), problemCatalog, systemClock);
   await exams.board(pair.guildId, pair.week, 'week', pair.callerId);
   const boardQuery = captured.find((c) => /group by/i.test(c.query) && /"submissions"/.test(c.query));
   if (!boardQuery) throw new Error(`board() sent no aggregate query over submissions; it sent:\n${captured.map((c) => c.query).join('\n')}`);

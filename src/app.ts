@@ -2,6 +2,7 @@
 // and the end-to-end tests both come through startApp, so the tests run what production runs.
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import type { Logger } from './log.ts';
 import { loadCommands } from './bot/command-loader.ts';
@@ -38,7 +39,7 @@ export type StartOptions = {
   /** How long a stop waits for grades in progress before leaving them to the next start. */
   gradeShutdownGraceMs?: number;
   /** The clock weeks follow (tests move it across a week boundary). */
-  clock?: () => Date;
+  clock?: Clock;
 };
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -53,8 +54,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     loadDataDir: options.loadDataDir,
     logger,
   });
-  const settings = new GuildSettingsService(database.db, config.defaultTimezone);
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
   const mockExam = new MockExamService(database.db, settings, problemCatalog, clock);
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const grader = createGrader({
@@ -80,7 +81,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     db: database.db,
     dbEngine: database.engine,
-    tips: new TipService(database.db, knowledge),
+    tips: new TipService(database.db, knowledge, clock),
     catalog: problemCatalog,
     settings,
     mockExam,

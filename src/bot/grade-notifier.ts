@@ -42,8 +42,9 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
 
   async function showStatus(submission: Submission, view: GradeStatusView, force = false): Promise<void> {
     if (finished.has(submission.id)) return;
-    const now = Date.now();
-    if (!force && now - (lastEditAt.get(submission.id) ?? 0) < MIN_EDIT_INTERVAL_MS) return;
+    // A throttle measures elapsed time, not a moment: the monotonic clock.
+    const now = performance.now();
+    if (!force && now - (lastEditAt.get(submission.id) ?? -Infinity) < MIN_EDIT_INTERVAL_MS) return;
     lastEditAt.set(submission.id, now);
     await edit(submission, { embeds: [progressEmbed(problemOf(submission), submission.fileName, view)] });
   }

@@ -37,10 +37,10 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
   }
 
   async function handleSafely(interaction: Interaction): Promise<void> {
-    const started = Date.now();
+    const started = performance.now();
     try {
       await dispatch(interaction);
-      ctx.logger.debug({ interaction: describe(interaction), ms: Date.now() - started }, 'interaction handled');
+      ctx.logger.debug({ interaction: describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
       const ref = errorRef();
       ctx.logger.error({ err: error, ref, interaction: describe(interaction) }, 'interaction failed');

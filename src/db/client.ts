@@ -97,7 +97,7 @@ async function openPglite(options: OpenDatabaseOptions, logger: Logger): Promise
     lock = lockDataDir(root);
     dataDir = join(root, 'pglite');
   }
-  const started = Date.now();
+  const started = performance.now();
   const isNew = dataDir ? !existsSync(join(dataDir, 'PG_VERSION')) : !options.loadDataDir;
   logger.info(
     { engine: 'pglite', dataDir: dataDir ?? 'memory', isNew },
@@ -114,7 +114,7 @@ async function openPglite(options: OpenDatabaseOptions, logger: Logger): Promise
       cause: error,
     });
   }
-  logger.info({ engine: 'pglite', ms: Date.now() - started }, 'embedded database ready');
+  logger.info({ engine: 'pglite', ms: Math.round(performance.now() - started) }, 'embedded database ready');
   const db = drizzle(client, { schema }) as unknown as Database;
   let closed = false;
   return {
@@ -140,7 +140,7 @@ export async function migrateDatabase(
   handle: DatabaseHandle,
   { databaseUrl, logger = silentLogger }: { databaseUrl?: string; logger?: Logger },
 ): Promise<void> {
-  const started = Date.now();
+  const started = performance.now();
   if (handle.engine === 'pglite') {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -159,7 +159,7 @@ export async function migrateDatabase(
       await client.end({ timeout: 5 });
     }
   }
-  logger.debug({ ms: Date.now() - started }, 'migrations applied');
+  logger.debug({ ms: Math.round(performance.now() - started) }, 'migrations applied');
 }
 
 /** The URL without its password, for messages and logs. */

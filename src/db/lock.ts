@@ -19,7 +19,7 @@ export class DataDirLockedError extends Error {
   }
 }
 
-type LockContent = { pid: number; hostname: string; startedAt: string };
+type LockContent = { pid: number; hostname: string };
 
 function readLock(path: string): LockContent | undefined {
   try {
@@ -49,7 +49,7 @@ export type DataDirLock = { path: string; release(): void };
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE_NAME);
-  const content: LockContent = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
+  const content: LockContent = { pid: process.pid, hostname: hostname() };
   // The content is written to a private file first and hard-linked into place, so the lock file
   // appears atomically with its content and is never seen half-written.
   const draft = `${path}.${process.pid}.tmp`;

@@ -1,6 +1,6 @@
 // The drizzle schema. Migrations in drizzle/ are generated from this file by drizzle-kit and run
 // unchanged on PGlite (PostgreSQL 18) and on PostgreSQL 15+: use nothing newer than 15 offers.
-import { sql } from 'drizzle-orm';
+// Timestamps have no database default: the app's clock (src/clock.ts) writes every one of them.
 import {
   boolean,
   doublePrecision,
@@ -23,8 +23,8 @@ export const guildSettings = pgTable('guild_settings', {
   winnerRoleId: text('winner_role_id'),
   /** Whether /grade replies are ephemeral (personal) or posted in the channel by default. */
   gradeVisibility: text('grade_visibility', { enum: ['ephemeral', 'public'] }).notNull().default('ephemeral'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
 /**
@@ -37,7 +37,7 @@ export const tipRotation = pgTable(
     guildId: text('guild_id').notNull(),
     topic: text('topic').notNull(),
     tipId: text('tip_id').notNull(),
-    shownAt: timestamp('shown_at', { withTimezone: true }).notNull().defaultNow(),
+    shownAt: timestamp('shown_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.topic, t.tipId] })],
 );
@@ -60,7 +60,7 @@ export const communityTips = pgTable(
     status: text('status', { enum: COMMUNITY_TIP_STATUSES }).notNull().default('pending'),
     reviewedBy: text('reviewed_by'),
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('community_tips_guild_status_idx').on(t.guildId, t.status, t.id)],
 );
@@ -104,7 +104,7 @@ export const submissions = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** Where to report the result (the Discord interaction that asked), so a restart can still answer. */
     replyTo: jsonb('reply_to').$type<Record<string, string | boolean>>(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
@@ -125,7 +125,7 @@ export const weeklyProblemSets = pgTable(
     week: text('week').notNull(),
     problemIds: jsonb('problem_ids').$type<string[]>().notNull(),
     setBy: text('set_by').notNull(),
-    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.week] })],
 );
@@ -149,7 +149,7 @@ export const weekClosures = pgTable(
   {
     guildId: text('guild_id').notNull(),
     week: text('week').notNull(),
-    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull(),
     announcedAt: timestamp('announced_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.week] })],

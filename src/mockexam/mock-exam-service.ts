@@ -2,6 +2,7 @@
 // standings, and closing a week. Every query is scoped to one server.
 import { and, eq, inArray, isNotNull, max, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import type { Clock } from '../clock.ts';
 import {
   submissions,
   timedAttempts,
@@ -45,7 +46,7 @@ export class MockExamService {
     private readonly settings: GuildSettingsService,
     private readonly catalog: readonly ProblemDefinition[],
     /** The clock: weeks, windows and closes follow it (tests move it). */
-    readonly now: () => Date = () => new Date(),
+    readonly now: Clock,
   ) {}
 
   async currentWeek(guildId: string, at: Date = this.now()): Promise<{ week: IsoWeek; timezone: string; start: Date; end: Date }> {
@@ -82,12 +83,13 @@ export class MockExamService {
     if (await this.isClosed(guildId, week)) problems.push(`Week ${week} is closed; its set can no longer change.`);
     if (problems.length > 0) return { ok: false, problems };
     const ordered = [...problemIds].sort((a, b) => this.weightOf(a) - this.weightOf(b));
+    const setAt = this.now();
     await this.db
       .insert(weeklyProblemSets)
-      .values({ guildId, week, problemIds: ordered, setBy })
+      .values({ guildId, week, problemIds: ordered, setBy, setAt })
       .onConflictDoUpdate({
         target: [weeklyProblemSets.guildId, weeklyProblemSets.week],
-        set: { problemIds: ordered, setBy, setAt: new Date() },
+        set: { problemIds: ordered, setBy, setAt },
       });
     return { ok: true };
   }
@@ -215,7 +217,7 @@ export class MockExamService {
    */
   async closeWeek(guildId: string, week: IsoWeek): Promise<{ newlyClosed: boolean; week: StandingRow[]; timed: StandingRow[] }> {
     const newlyClosed = await this.db.transaction(async (tx) => {
-      const claimed = await tx.insert(weekClosures).values({ guildId, week }).onConflictDoNothing().returning();
+      const claimed = await tx.insert(weekClosures).values({ guildId, week, closedAt: this.now() }).onConflictDoNothing().returning();
       if (claimed.length === 0) return false;
       const txService = new MockExamService(tx as unknown as Database, this.settings, this.catalog, this.now);
       for (const board of ['week', 'timed'] as const) {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { guildSettings } from '../db/schema.ts';
 import { isValidTimezone } from '../mockexam/week.ts';
+import type { Clock } from '../clock.ts';
 
 export type GradeVisibility = 'ephemeral' | 'public';
 
@@ -21,6 +22,7 @@ export class GuildSettingsService {
   constructor(
     private readonly db: Database,
     private readonly defaultTimezone: string,
+    private readonly now: Clock,
   ) {}
 
   async get(guildId: string): Promise<GuildSettings> {
@@ -40,10 +42,11 @@ export class GuildSettingsService {
     if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
       return { ok: false, problem: `"${patch.timezone}" is not an IANA timezone name (for example Europe/Berlin, America/New_York, Asia/Jakarta, UTC).` };
     }
-    const values = { ...patch, updatedAt: new Date() };
+    const now = this.now();
+    const values = { ...patch, updatedAt: now };
     await this.db
       .insert(guildSettings)
-      .values({ guildId, ...values })
+      .values({ guildId, ...values, createdAt: now })
       .onConflictDoUpdate({ target: guildSettings.guildId, set: values });
     return { ok: true, settings: await this.get(guildId) };
   }

@@ -7,6 +7,7 @@ import { submissions, type SubmissionStatus } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { rowsOf } from '../db/rows.ts';
+import type { Clock } from '../clock.ts';
 
 export type Submission = typeof submissions.$inferSelect;
 
@@ -56,7 +57,7 @@ export class SubmissionService {
     private readonly mockExam: MockExamService,
     private readonly catalog: readonly ProblemDefinition[],
     private readonly limits: SubmissionLimits,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   /**
@@ -111,8 +112,9 @@ export class SubmissionService {
    * grader processes claim at once, each getting a different row.
    */
   async claimNext(): Promise<Submission | undefined> {
+    const startedAt = this.now().toISOString();
     const rows = await this.db.execute(sql`
-      update ${submissions} set status = 'running', started_at = now(), attempts = attempts + 1
+      update ${submissions} set status = 'running', started_at = ${startedAt}, attempts = attempts + 1
       where id = (
         select s.id from ${submissions} as s
         join ${queuedTurns} as q on q.id = s.id

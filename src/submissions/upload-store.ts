@@ -11,7 +11,7 @@ export class UploadStore {
 
   /** A fresh folder for one submission's files. */
   async newFolder(): Promise<string> {
-    const dir = join(this.root, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+    const dir = join(this.root, randomBytes(8).toString('hex'));
     await mkdir(dir, { recursive: true });
     return dir;
   }

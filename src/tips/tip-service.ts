@@ -2,6 +2,7 @@
 // shown), and the community proposals that moderators approve into that server's rotation.
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import type { Clock } from '../clock.ts';
 import { communityTips, tipRotation, type CommunityTipStatus } from '../db/schema.ts';
 import { checkTipText } from './tip-text.ts';
 
@@ -41,6 +42,7 @@ export class TipService {
   constructor(
     private readonly db: Database,
     private readonly source: TipSource,
+    private readonly now: Clock,
     private readonly random: () => number = Math.random,
   ) {
     this.topicNames = new Map(source.topics.map((t) => [t.id, t.name]));
@@ -91,7 +93,7 @@ export class TipService {
       const pick = pool[Math.floor(this.random() * pool.length) % pool.length];
       const claimed = await this.db
         .insert(tipRotation)
-        .values({ guildId, topic: pick.topic, tipId: pick.id })
+        .values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() })
         .onConflictDoNothing()
         .returning({ tipId: tipRotation.tipId });
       if (claimed.length > 0) return pick;
@@ -151,6 +153,7 @@ export class TipService {
         title: checked.value.title,
         body: checked.value.body,
         snippet: checked.value.snippet ?? null,
+        createdAt: this.now(),
       })
       .returning();
     return { ok: true, proposal };
@@ -172,7 +175,7 @@ export class TipService {
   ): Promise<ReviewResult> {
     const [updated] = await this.db
       .update(communityTips)
-      .set({ status: decision, reviewedBy: reviewerId, reviewedAt: new Date() })
+      .set({ status: decision, reviewedBy: reviewerId, reviewedAt: this.now() })
       .where(
         and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId), eq(communityTips.status, 'pending')),
       )

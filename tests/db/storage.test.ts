@@ -15,7 +15,8 @@ describe.each(testEngines)('storage on %s', (engine) => {
   it('applies the migrations and round-trips rows through the schema', async () => {
     handle = await openTestDatabase(engine);
     expect(handle.engine).toBe(engine);
-    await handle.db.insert(guildSettings).values({ guildId: 'g1', timezone: 'Europe/Paris' });
+    const at = new Date('2026-11-30T09:15:00.123Z');
+    await handle.db.insert(guildSettings).values({ guildId: 'g1', timezone: 'Europe/Paris', createdAt: at, updatedAt: at });
     const [row] = await handle.db.insert(communityTips).values({
       guildId: 'g1',
       authorId: 'u1',
@@ -23,11 +24,22 @@ describe.each(testEngines)('storage on %s', (engine) => {
       topic: 'nlp',
       title: 'Pad after',
       body: 'Use padding="post".',
+      createdAt: at,
     }).returning();
     expect(row.status).toBe('pending');
-    expect(row.createdAt).toBeInstanceOf(Date);
+    expect(row.createdAt).toEqual(at);
     const settings = await handle.db.select().from(guildSettings);
     expect(settings).toEqual([expect.objectContaining({ guildId: 'g1', timezone: 'Europe/Paris' })]);
+  });
+
+  it('leaves every moment to the app: no column defaults to the database clock', async () => {
+    handle = await openTestDatabase(engine);
+    const defaults = rowsOf<{ table_name: string; column_name: string; column_default: string }>(
+      await handle.db.execute(sql`
+        select table_name, column_name, column_default from information_schema.columns
+        where table_schema = 'public' and data_type like 'timestamp%' and column_default is not null`),
+    );
+    expect(defaults).toEqual([]);
   });
 
   it('applies the migrations again without error (every start runs them)', async () => {

@@ -26,6 +26,7 @@ async function gradedLastWeek(bot: BotHarness, userId: string, userName: string,
     fileName: 'model.h5',
     fileSha256: `${userId}-${points}`,
     fileSize: 1,
+    createdAt: bot.app.context.mockExam.now(),
   });
   return lastWeek;
 }

@@ -18,7 +18,7 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
     clock = new Date('2026-11-25T12:00:00Z'); // Wednesday of 2026-W48
-    settings = new GuildSettingsService(handle.db, 'UTC');
+    settings = new GuildSettingsService(handle.db, 'UTC', () => clock);
     exams = new MockExamService(handle.db, settings, problemCatalog, () => clock);
     subs = new SubmissionService(handle.db, exams, problemCatalog, { perHour: 100 }, () => clock);
   });

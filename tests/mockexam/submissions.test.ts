@@ -24,7 +24,7 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
     clock = new Date('2026-11-25T12:00:00Z');
-    const settings = new GuildSettingsService(handle.db, 'UTC');
+    const settings = new GuildSettingsService(handle.db, 'UTC', () => clock);
     const exams = new MockExamService(handle.db, settings, problemCatalog, () => clock);
     subs = new SubmissionService(handle.db, exams, problemCatalog, { perHour: 3 }, () => clock);
   });

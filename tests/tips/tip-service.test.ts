@@ -22,7 +22,9 @@ describe.each(testEngines)('TipService on %s', (engine) => {
   let tips: TipService;
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
-    tips = new TipService(handle.db, source);
+        // Time moves on between two /tip uses: each reading of the clock is a minute later.
+    let minutes = 0;
+    tips = new TipService(handle.db, source, () => new Date(Date.UTC(2026, 10, 30, 9, minutes++)));
   });
   afterAll(async () => handle.close());
 

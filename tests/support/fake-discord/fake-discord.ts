@@ -43,7 +43,10 @@ export interface FakeDiscordOptions {
   ackTimeoutMs?: number;
   /** Interaction tokens stop working for edits and follow-ups after this long (Discord: 15 minutes). */
   tokenLifetimeMs?: number;
-  /** Default timeout of `response()`, `waitForMessage()`, `autocomplete()`... */
+  /**
+   * Default timeout of `response()`, `waitForMessage()`, `autocomplete()`...: only a safety net.
+   * Waits end on the event they wait for, so a busy machine makes a test slower, never red.
+   */
   waitTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /**
@@ -220,7 +223,7 @@ export class FakeDiscord {
     this.botUser = makeUser(this.ids, { username: 'tf-study-bot', ...options.botUser, id: options.botUser?.id ?? this.applicationId, bot: true });
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60 * 1000;
-    this.waitTimeoutMs = options.waitTimeoutMs ?? 4000;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 45_000;
     this.botPermissions = options.botPermissions ?? ALL_PERMISSIONS;
     this.userDelayMs = options.userDelayMs ?? 100;
     this.channelMessageMaxLength = options.channelMessageMaxLength ?? 2000;
