@@ -1,21 +1,22 @@
 // /config: the server's settings (Manage Server). Without options it shows them.
 import {
   ChannelType,
+  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { BotContext } from '../src/bot/command.ts';
+import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { settingsEmbed } from '../src/bot/ui/settings-messages.ts';
 import { winnerRoleProblem } from '../src/bot/winner-role.ts';
 import type { GuildSettingsPatch } from '../src/settings/guild-settings.ts';
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('config')
   .setDescription('This server\'s settings for the study bot (Manage Server)')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addChannelOption((o) =>
     o.setName('announcement_channel').setDescription('Where weekly results and reminders are posted').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
@@ -31,13 +32,10 @@ export const data = new SlashCommandBuilder()
       .addChoices({ name: 'private (ephemeral)', value: 'ephemeral' }, { name: 'public', value: 'public' }),
   );
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+const requirements: CommandRequirements = { guildOnly: true, permissions: PermissionFlagsBits.ManageGuild };
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
-  // Checked here too: command permissions can be changed by server admins in Discord's settings.
-  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    await interaction.reply({ content: 'Changing the bot\'s settings needs the Manage Server permission.', flags: MessageFlags.Ephemeral });
-    return;
-  }
   const patch: GuildSettingsPatch = {};
   const channel = interaction.options.getChannel('announcement_channel');
   if (channel) patch.announcementChannelId = channel.id;
@@ -56,10 +54,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   if (Object.keys(patch).length > 0) {
     const updated = await ctx.settings.update(interaction.guildId, patch);
     if (!updated.ok) {
-      await interaction.reply({ content: updated.problem, flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: updated.reason, flags: MessageFlags.Ephemeral });
       return;
     }
-    settings = updated.settings;
+    settings = updated.value;
     notes.push('Saved.');
   }
   if (settings.winnerRoleId && interaction.guild) {
@@ -71,8 +69,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
 
 const TIMEZONES: string[] = Intl.supportedValuesOf('timeZone');
 
-export async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
   const typed = interaction.options.getFocused().toLowerCase().replace(/\s+/g, '_');
   const matches = ['UTC', ...TIMEZONES].filter((tz) => tz.toLowerCase().includes(typed)).slice(0, 25);
   await interaction.respond(matches.map((tz) => ({ name: tz, value: tz })));
 }
+
+export default { data, requirements, execute, autocomplete } satisfies CommandModule;

@@ -1,13 +1,13 @@
 // /leaderboard [board] [week]
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext } from '../src/bot/command.ts';
+import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { allTimeRows, leaderboardMessage, weekBoardRows } from '../src/bot/ui/exam-messages.ts';
 import { addWeeks } from '../src/mockexam/week.ts';
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('leaderboard')
   .setDescription('This server\'s mock exam leaderboard')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addStringOption((o) =>
     o
       .setName('board')
@@ -18,7 +18,9 @@ export const data = new SlashCommandBuilder()
     o.setName('week').setDescription('This week or the previous one').addChoices({ name: 'this', value: 'this' }, { name: 'previous', value: 'previous' }),
   );
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+const requirements: CommandRequirements = { guildOnly: true };
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const board = interaction.options.getString('board') ?? 'week';
   // Drawing the card takes a moment: acknowledge first.
@@ -38,3 +40,5 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const subtitle = `${view.members} member${view.members === 1 ? '' : 's'} · ${view.closed ? 'final standings' : 'live, best attempt per problem'}`;
   await interaction.editReply(leaderboardMessage(title, subtitle, rows, caller));
 }
+
+export default { data, requirements, execute } satisfies CommandModule;

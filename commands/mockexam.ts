@@ -1,12 +1,13 @@
 // /mockexam status | start | set
 import {
+  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
-import type { BotContext } from '../src/bot/command.ts';
+import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { statusEmbed } from '../src/bot/ui/exam-messages.ts';
 import { categoryName } from '../src/bot/ui/problem-messages.ts';
 import { addWeeks } from '../src/mockexam/week.ts';
@@ -27,15 +28,17 @@ function addCategoryOptions(sub: SlashCommandSubcommandBuilder): SlashCommandSub
   );
 }
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('mockexam')
   .setDescription('This week\'s mock exam: five problems, one per category')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) => s.setName('status').setDescription('Your best per problem, total, rank and time left'))
   .addSubcommand((s) => s.setName('start').setDescription('Start your timed 5-hour attempt of this week\'s exam (once a week)'))
   .addSubcommand((s) => addCategoryOptions(s.setName('set').setDescription('Choose the week\'s five problems (Manage Server)')));
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+const requirements: CommandRequirements = { guildOnly: true, subcommands: { set: PermissionFlagsBits.ManageGuild } };
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const guildId = interaction.guildId;
   const sub = interaction.options.getSubcommand();
@@ -74,24 +77,23 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
 
   if (sub === 'start') {
     const started = await ctx.mockExam.startTimedAttempt(guildId, interaction.user.id);
-    const endsAt = Math.floor(started.endsAt.getTime() / 1000);
+    const window = started.ok ? started.value : started.reason;
+    const endsAt = Math.floor(window.endsAt.getTime() / 1000);
     const content = started.ok
-      ? `Your timed attempt of ${started.week} has started: 5 hours, until <t:${endsAt}:t> (<t:${endsAt}:R>). Every model you grade until then counts on the timed board. Good luck!`
-      : `You already started your timed attempt of ${started.week}; it ${started.endsAt > now ? 'ends' : 'ended'} <t:${endsAt}:R>. One timed attempt per week.`;
+      ? `Your timed attempt of ${window.week} has started: 5 hours, until <t:${endsAt}:t> (<t:${endsAt}:R>). Every model you grade until then counts on the timed board. Good luck!`
+      : `You already started your timed attempt of ${window.week}; it ${window.endsAt > now ? 'ends' : 'ended'} <t:${endsAt}:R>. One timed attempt per week.`;
     await interaction.reply({ content, flags: MessageFlags.Ephemeral });
     return;
   }
 
-  // set
-  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    await interaction.reply({ content: 'Choosing the week\'s problems needs the Manage Server permission.', flags: MessageFlags.Ephemeral });
-    return;
-  }
+  // set (Manage Server: see requirements)
   const target = interaction.options.getString('week') === 'next' ? addWeeks(week, 1) : week;
   const chosen = [1, 2, 3, 4, 5].map((c) => interaction.options.getString(`category${c}`, true));
   const result = await ctx.mockExam.setProblemSet(guildId, target, chosen, interaction.user.id);
   await interaction.reply({
-    content: result.ok ? `The mock exam of ${target} is: ${chosen.map((id) => `\`${id}\``).join(', ')}.` : result.problems.join('\n'),
+    content: result.ok ? `The mock exam of ${target} is: ${chosen.map((id) => `\`${id}\``).join(', ')}.` : result.reason.join('\n'),
     flags: MessageFlags.Ephemeral,
   });
 }
+
+export default { data, requirements, execute } satisfies CommandModule;

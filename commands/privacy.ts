@@ -1,6 +1,7 @@
 // /privacy delete-my-data: deletes the caller's data in this server after a confirmation.
 import {
   ActionRowBuilder,
+  InteractionContextType,
   ButtonBuilder,
   ButtonStyle,
   MessageFlags,
@@ -8,16 +9,18 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
-import { customId, parseCustomId, type BotContext } from '../src/bot/command.ts';
-import { deleteMemberData } from '../src/privacy/member-data.ts';
+import { customId, parseCustomId, type BotContext, type CommandModule, type CommandRequirements } from '../src/bot/command.ts';
+import { MemberError } from '../src/member-error.ts';
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('privacy')
   .setDescription('Your data in this server')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) => s.setName('delete-my-data').setDescription('Delete your submissions, timed attempts and scores in this server'));
 
-export async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
+const requirements: CommandRequirements = { guildOnly: true };
+
+async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
   if (!interaction.inGuild()) return;
   // The button carries the member's id so nobody else can confirm it.
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -32,21 +35,19 @@ export async function execute(interaction: ChatInputCommandInteraction): Promise
   });
 }
 
-export async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const { action, args } = parseCustomId(interaction.customId);
-  if (args[0] !== interaction.user.id) {
-    await interaction.reply({ content: 'This button belongs to someone else\'s request.', flags: MessageFlags.Ephemeral });
-    return;
-  }
+  if (args[0] !== interaction.user.id) throw new MemberError('not-yours', 'This button belongs to someone else\'s request.');
   if (action === 'cancel') {
     await interaction.update({ content: 'Nothing was deleted.', components: [] });
     return;
   }
-  const deleted = await deleteMemberData(ctx.db, interaction.guildId, interaction.user.id);
-  for (const path of deleted.filesPaths) await ctx.uploads.remove(path);
+  const deleted = await ctx.privacy.deleteMemberData(interaction.guildId, interaction.user.id);
   await interaction.update({
     content: `Deleted: ${deleted.submissions} grade${deleted.submissions === 1 ? '' : 's'}, ${deleted.timedAttempts} timed attempt${deleted.timedAttempts === 1 ? '' : 's'}, ${deleted.standings} leaderboard place${deleted.standings === 1 ? '' : 's'}, ${deleted.tipProposals} tip proposal${deleted.tipProposals === 1 ? '' : 's'}.`,
     components: [],
   });
 }
+
+export default { data, requirements, execute, handleComponent } satisfies CommandModule;

@@ -1,13 +1,13 @@
 // /problems list, /problems show problem
-import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
-import type { BotContext } from '../src/bot/command.ts';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { catalogEmbed, matchProblems, statementMessage } from '../src/bot/ui/problem-messages.ts';
 import { readProblemStatement, readStarter } from '../problems/files.ts';
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('problems')
   .setDescription('The exam-style problems the bot grades')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) => s.setName('list').setDescription('Every problem, this week\'s set, and your best points'))
   .addSubcommand((s) =>
     s
@@ -16,7 +16,9 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('problem').setDescription('The problem').setRequired(true).setAutocomplete(true)),
   );
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+const requirements: CommandRequirements = { guildOnly: true };
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   if (interaction.options.getSubcommand() === 'list') {
     const { week } = await ctx.mockExam.currentWeek(interaction.guildId);
@@ -37,6 +39,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await interaction.reply(statementMessage(problem, statement, starter));
 }
 
-export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
   await interaction.respond(matchProblems(ctx.catalog, interaction.options.getFocused()));
 }
+
+export default { data, requirements, execute, autocomplete } satisfies CommandModule;

@@ -1,6 +1,7 @@
 // /tip show [topic], /tip add, /tip review. Discord does not let a command take both options and
 // subcommands, so the tip itself is `/tip show`.
 import {
+  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -9,13 +10,13 @@ import {
   type MessageComponentInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { parseCustomId, type BotContext } from '../src/bot/command.ts';
+import { parseCustomId, type BotContext, type CommandModule, type CommandRequirements } from '../src/bot/command.ts';
 import { problemsMessage, proposalModal, reviewMessage, tipEmbed } from '../src/bot/ui/tip-messages.ts';
 
-export const data = new SlashCommandBuilder()
+const data = new SlashCommandBuilder()
   .setName('tip')
   .setDescription('Tips for the TensorFlow exam, mapped to its skills checklist')
-  .setDMPermission(false)
+  .setContexts(InteractionContextType.Guild)
   .addSubcommand((sub) =>
     sub
       .setName('show')
@@ -25,11 +26,15 @@ export const data = new SlashCommandBuilder()
   .addSubcommand((sub) => sub.setName('add').setDescription('Propose a tip for this server; a moderator reviews it'))
   .addSubcommand((sub) => sub.setName('review').setDescription('Approve or reject proposed tips (Manage Server)'));
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!interaction.inGuild()) {
-    await interaction.reply({ content: 'Tips are kept per server: use /tip in a server.', flags: MessageFlags.Ephemeral });
-    return;
-  }
+// Tips are kept per server. Reviewing, and the review's buttons, need Manage Server.
+const requirements: CommandRequirements = {
+  guildOnly: true,
+  subcommands: { review: PermissionFlagsBits.ManageGuild },
+  actions: { approve: PermissionFlagsBits.ManageGuild, reject: PermissionFlagsBits.ManageGuild },
+};
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
   const sub = interaction.options.getSubcommand();
   if (sub === 'show') return show(interaction, ctx);
   if (sub === 'add') {
@@ -37,7 +42,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     return;
   }
   if (sub === 'review') {
-    if (!canModerate(interaction)) return refuseModeration(interaction);
     const { proposals, total } = await ctx.tips.pending(interaction.guildId);
     await interaction.reply({
       ...reviewMessage(proposals[0], total, (id) => topicName(ctx, id)),
@@ -61,12 +65,12 @@ async function show(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, 
   await interaction.reply({ embeds: [tipEmbed(tip)] });
 }
 
-export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
   const typed = interaction.options.getFocused();
   await interaction.respond(ctx.tips.matchTopics(typed).slice(0, 25).map((t) => ({ name: t.name, value: t.id })));
 }
 
-export async function handleModal(interaction: ModalSubmitInteraction, ctx: BotContext): Promise<void> {
+async function handleModal(interaction: ModalSubmitInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const result = await ctx.tips.propose(
     interaction.guildId,
@@ -79,38 +83,27 @@ export async function handleModal(interaction: ModalSubmitInteraction, ctx: BotC
     },
   );
   const content = result.ok
-    ? `Thanks! Your tip "${result.proposal.title}" waits for a moderator's review (proposal #${result.proposal.id}).`
-    : problemsMessage('Your tip was not saved:', result.problems);
+    ? `Thanks! Your tip "${result.value.title}" waits for a moderator's review (proposal #${result.value.id}).`
+    : problemsMessage('Your tip was not saved:', result.reason);
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
-export async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const { action, args } = parseCustomId(interaction.customId);
   if (action !== 'approve' && action !== 'reject') throw new Error(`unknown tip action ${action}`);
-  // Checked again here: a review message can outlive the reviewer's permission.
-  if (!canModerate(interaction)) return refuseModeration(interaction);
   const result = await ctx.tips.review(interaction.guildId, Number(args[0]), interaction.user.id, action === 'approve' ? 'approved' : 'rejected');
   const notice = result.ok
-    ? `${action === 'approve' ? 'Approved' : 'Rejected'} "${result.proposal.title}" by ${result.proposal.authorName}.`
-    : result.reason === 'already-reviewed'
-      ? `"${result.proposal?.title}" was already ${result.proposal?.status}.`
+    ? `${action === 'approve' ? 'Approved' : 'Rejected'} "${result.value.title}" by ${result.value.authorName}.`
+    : result.reason.kind === 'already-reviewed'
+      ? `"${result.reason.proposal.title}" was already ${result.reason.proposal.status}.`
       : 'That proposal no longer exists.';
   const { proposals, total } = await ctx.tips.pending(interaction.guildId);
   await interaction.update(reviewMessage(proposals[0], total, (id) => topicName(ctx, id), notice));
 }
 
-function canModerate(interaction: ChatInputCommandInteraction | MessageComponentInteraction): boolean {
-  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
-}
-
-async function refuseModeration(interaction: ChatInputCommandInteraction | MessageComponentInteraction): Promise<void> {
-  await interaction.reply({
-    content: 'Reviewing tips needs the Manage Server permission.',
-    flags: MessageFlags.Ephemeral,
-  });
-}
-
 function topicName(ctx: BotContext, id: string): string {
   return ctx.tips.topics.find((t) => t.id === id)?.name ?? id;
 }
+
+export default { data, requirements, execute, autocomplete, handleModal, handleComponent } satisfies CommandModule;

@@ -20,11 +20,20 @@ import { UploadStore } from './submissions/upload-store.ts';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { attachGradeNotifier } from './bot/grade-notifier.ts';
-import { scheduleWeekClosing } from './bot/week-closing.ts';
+import { weekClosingJob } from './bot/week-closing.ts';
+import { JobScheduler } from './jobs/job.ts';
+import { GradeIntake } from './submissions/grade-intake.ts';
+import { PrivacyService } from './privacy/member-data.ts';
+
+/** How long fetching a member's upload from Discord's CDN may take. */
+const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
 
 export type App = {
   client: Client<true>;
   context: BotContext;
+  /** The storage behind the services (tests look at rows; handlers never see it). */
+  database: DatabaseHandle;
+  jobs: JobScheduler;
   /** Stops taking interactions, lets those in progress finish, destroys the client, closes storage. */
   stop(): Promise<void>;
 };
@@ -56,7 +65,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   });
   const clock = options.clock ?? systemClock;
   const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
-  const mockExam = new MockExamService(database.db, settings, problemCatalog, clock);
+  // PGlite has no autovacuum: the week closing vacuums what it made stale.
+  const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const grader = createGrader({
     dataDir: config.dataDir,
@@ -79,15 +89,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const context: BotContext = {
     config,
     logger,
-    db: database.db,
-    dbEngine: database.engine,
-    tips: new TipService(database.db, knowledge, clock),
+    clock,
     catalog: problemCatalog,
+    tips: new TipService(database.db, knowledge, clock),
     settings,
     mockExam,
     submissions,
+    gradeIntake: new GradeIntake({
+      submissions,
+      uploads,
+      onQueued: () => gradingQueue.notify(),
+      maxUploadBytes: config.maxUploadBytes,
+      downloadTimeoutMs: UPLOAD_DOWNLOAD_TIMEOUT_MS,
+    }),
     gradingQueue,
-    uploads,
+    privacy: new PrivacyService(database.db, uploads),
   };
   const router = createRouter(commands, context);
 
@@ -113,17 +129,20 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   attachGradeNotifier(readyClient, context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.
   await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
-  const weekClosing = scheduleWeekClosing(readyClient, context);
+  const jobs = new JobScheduler([weekClosingJob(readyClient, context)], logger);
+  jobs.start();
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
 
   let stopping: Promise<void> | undefined;
   return {
     client: readyClient,
     context,
+    database,
+    jobs,
     stop() {
       stopping ??= (async () => {
         await router.drain(5_000);
-        weekClosing.stop();
+        await jobs.stop();
         await gradingQueue.stop(options.gradeShutdownGraceMs ?? 2_000);
         await grader.close();
         await client.destroy();

@@ -1,4 +1,6 @@
-// The shape of a file in commands/: the slash command's definition and its handlers.
+// The shape of a file in commands/: the slash command's definition, what it requires of where and
+// by whom it is used, and its handlers. Each command file ends with
+// `export default { ... } satisfies CommandModule`.
 import type {
   AutocompleteInteraction,
   ChatInputCommandInteraction,
@@ -6,8 +8,8 @@ import type {
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { Database, DatabaseEngine } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import type { TipService } from '../tips/tip-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
@@ -15,25 +17,43 @@ import type { GuildSettingsService } from '../settings/guild-settings.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { SubmissionService } from '../submissions/submission-service.ts';
 import type { GradingQueue } from '../submissions/grading-queue.ts';
-import type { UploadStore } from '../submissions/upload-store.ts';
+import type { GradeIntake } from '../submissions/grade-intake.ts';
+import type { PrivacyService } from '../privacy/member-data.ts';
 
-/** What command handlers may use. Built once at start by src/app.ts. */
+/** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
   config: Config;
   logger: Logger;
-  db: Database;
-  dbEngine: DatabaseEngine;
-  tips: TipService;
+  clock: Clock;
   catalog: readonly ProblemDefinition[];
+  tips: TipService;
   settings: GuildSettingsService;
   mockExam: MockExamService;
   submissions: SubmissionService;
+  gradeIntake: GradeIntake;
   gradingQueue: GradingQueue;
-  uploads: UploadStore;
+  privacy: PrivacyService;
+};
+
+/**
+ * Where and by whom a command may be used. The router checks these on the server side before
+ * `execute`, and again on every button and modal of the command, whatever Discord's own
+ * command permissions (which server admins can change) say.
+ */
+export type CommandRequirements = {
+  /** Only inside a server (not in DMs). Registered with the Guild interaction context too. */
+  guildOnly: boolean;
+  /** Member permissions (PermissionFlagsBits) every use of the command needs. */
+  permissions?: bigint;
+  /** Extra permissions by subcommand name, where they differ. */
+  subcommands?: Record<string, bigint>;
+  /** Extra permissions by button or modal action (the `<action>` of `<command>:<action>:...`). */
+  actions?: Record<string, bigint>;
 };
 
 export type CommandModule = {
   data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  requirements: CommandRequirements;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<unknown>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<unknown>;
   /** Buttons and select menus whose custom id starts with `<command name>:`. */

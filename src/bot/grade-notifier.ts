@@ -2,8 +2,6 @@
 // result. It works from the submission rows (which remember the interaction to answer), so grades
 // resumed after a restart still reach their reply while Discord's 15-minute token lasts.
 import { InteractionWebhook, type Client } from 'discord.js';
-import { eq } from 'drizzle-orm';
-import { submissions as submissionsTable } from '../db/schema.ts';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Submission } from '../submissions/submission-service.ts';
 import type { BotContext } from './command.ts';
@@ -58,11 +56,11 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
 
   ctx.gradingQueue.on('moved', () => {
     void (async () => {
-      const waiting = await ctx.db.select().from(submissionsTable).where(eq(submissionsTable.status, 'queued'));
-      for (const submission of waiting) {
+      const waiting = await ctx.submissions.queued();
+      for (const [index, submission] of waiting.entries()) {
+        const position = index + 1;
         if (!replyTargetOf(submission)) continue;
-        const position = await ctx.submissions.queuePosition(submission.id);
-        if (position > 0 && lastPosition.get(submission.id) !== position) {
+        if (lastPosition.get(submission.id) !== position) {
           lastPosition.set(submission.id, position);
           await showStatus(submission, { step: 'queued', position }, true);
         }

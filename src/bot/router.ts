@@ -1,8 +1,11 @@
-// One entry for every interaction, with an error boundary: a thrown error becomes an ephemeral
-// "Something went wrong (ref XXXX)" for the member and a log line with the same ref.
+// One entry for every interaction: it enforces the command's requirements, then runs the handler
+// inside an error boundary. A MemberError is shown to the member as is (ephemeral); any other error
+// becomes "Something went wrong (ref XXXX)" for the member and a log line with the same ref.
 import { randomBytes } from 'node:crypto';
 import { MessageFlags, type Interaction } from 'discord.js';
+import { MemberError } from '../member-error.ts';
 import { parseCustomId, type BotContext, type CommandModule } from './command.ts';
+import { enforceRequirements } from './requirements.ts';
 
 export function errorRef(): string {
   return randomBytes(3).toString('hex').toUpperCase().slice(0, 4);
@@ -18,20 +21,39 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
   let accepting = true;
   const inFlight = new Set<Promise<void>>();
 
+  function commandOf(interaction: Interaction): CommandModule {
+    const name =
+      interaction.isChatInputCommand() || interaction.isAutocomplete()
+        ? interaction.commandName
+        : interaction.isMessageComponent() || interaction.isModalSubmit()
+          ? parseCustomId(interaction.customId).command
+          : '';
+    const command = commands.get(name);
+    if (!command) throw new Error(`no command "${name}" for interaction type ${interaction.type}`);
+    return command;
+  }
+
   async function dispatch(interaction: Interaction): Promise<void> {
+    const command = commandOf(interaction);
+    if (interaction.isAutocomplete()) {
+      // Suggestions are not a use: a member who may not use the command just gets none.
+      try {
+        enforceRequirements(command, interaction);
+      } catch {
+        await interaction.respond([]);
+        return;
+      }
+      await command.autocomplete?.(interaction, ctx);
+      return;
+    }
+    enforceRequirements(command, interaction);
     if (interaction.isChatInputCommand()) {
-      const command = commands.get(interaction.commandName);
-      if (!command) throw new Error(`no handler for /${interaction.commandName}`);
       await command.execute(interaction, ctx);
-    } else if (interaction.isAutocomplete()) {
-      await commands.get(interaction.commandName)?.autocomplete?.(interaction, ctx);
     } else if (interaction.isMessageComponent()) {
-      const command = commands.get(parseCustomId(interaction.customId).command);
-      if (!command?.handleComponent) throw new Error(`no component handler for ${interaction.customId}`);
+      if (!command.handleComponent) throw new Error(`no component handler for ${interaction.customId}`);
       await command.handleComponent(interaction, ctx);
     } else if (interaction.isModalSubmit()) {
-      const command = commands.get(parseCustomId(interaction.customId).command);
-      if (!command?.handleModal) throw new Error(`no modal handler for ${interaction.customId}`);
+      if (!command.handleModal) throw new Error(`no modal handler for ${interaction.customId}`);
       await command.handleModal(interaction, ctx);
     }
   }
@@ -42,6 +64,13 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
       await dispatch(interaction);
       ctx.logger.debug({ interaction: describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
+      if (error instanceof MemberError) {
+        ctx.logger.info({ code: error.code, details: error.details, interaction: describe(interaction) }, 'interaction refused');
+        await tellMember(interaction, error.memberMessage).catch((replyError: unknown) =>
+          ctx.logger.warn({ err: replyError }, 'could not tell the member why the interaction was refused'),
+        );
+        return;
+      }
       const ref = errorRef();
       ctx.logger.error({ err: error, ref, interaction: describe(interaction) }, 'interaction failed');
       await tellMember(interaction, `Something went wrong (ref ${ref}). The moderators can find what happened in the bot's log with this ref.`).catch(
@@ -68,7 +97,11 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
   };
 }
 
-async function tellMember(interaction: Interaction, content: string): Promise<void> {
+/** Discord's limit for a message's content. */
+const MAX_CONTENT = 2000;
+
+async function tellMember(interaction: Interaction, text: string): Promise<void> {
+  const content = text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT - 1)}…` : text;
   if (interaction.isAutocomplete()) {
     if (!interaction.responded) await interaction.respond([]);
     return;

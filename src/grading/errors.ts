@@ -4,6 +4,8 @@
 // format's limits): its memberMessage is written to be shown as is in Discord. Any other error
 // thrown by the grading code is an internal error (the bot's fault).
 
+import { MemberError } from '../member-error.ts';
+
 /** Machine-readable reasons for refusing an uploaded model. */
 export type ModelRejectionCode =
   | 'empty-file'
@@ -36,20 +38,12 @@ export type ModelRejectionCode =
   | 'timeout'
   | 'prediction-failed';
 
-export class ModelRejectedError extends Error {
-  override readonly name = 'ModelRejectedError';
+export class ModelRejectedError extends MemberError {
+  override name = 'ModelRejectedError';
   /** Stable reason code, e.g. 'lambda-layer', 'truncated-hdf5'. */
-  readonly code: ModelRejectionCode | (string & {});
-  /** Text fit to show a Discord member (names the layer or file when relevant). */
-  readonly memberMessage: string;
+  declare readonly code: ModelRejectionCode | (string & {});
 
   constructor(code: ModelRejectionCode | (string & {}), memberMessage: string, options?: { cause?: unknown }) {
-    super(memberMessage, options);
-    this.code = code;
-    this.memberMessage = memberMessage;
+    super(code, memberMessage, { cause: options?.cause });
   }
-}
-
-export function isModelRejectedError(error: unknown): error is ModelRejectedError {
-  return error instanceof ModelRejectedError;
 }

@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNotNull, max, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
+import { ok, refused, type Result } from '../result.ts';
 import {
   submissions,
   timedAttempts,
@@ -38,7 +39,21 @@ export type BoardView = {
 
 export type AllTimeRow = { userId: string; userName: string; rank: number; score: number; weeks: number };
 
+/** A member's timed attempt of a week: 5 hours from its start. */
+export type TimedWindow = { week: IsoWeek; startedAt: Date; endsAt: Date };
+
 export type ProblemSet = { week: IsoWeek; problemIds: string[]; chosenBy: 'rotation' | 'moderator' };
+
+export type MockExamOptions = {
+  /**
+   * Vacuum the submissions after closing weeks. PGlite has no autovacuum: without it the weekly
+   * board stops being an index-only scan.
+   */
+  vacuumAfterClose?: boolean;
+};
+
+/** A week closed by closeDueWeeks, with its final standings. */
+export type ClosedWeek = { guildId: string; week: IsoWeek; standings: StandingRow[] };
 
 export class MockExamService {
   constructor(
@@ -47,6 +62,7 @@ export class MockExamService {
     private readonly catalog: readonly ProblemDefinition[],
     /** The clock: weeks, windows and closes follow it (tests move it). */
     readonly now: Clock,
+    private readonly options: MockExamOptions = {},
   ) {}
 
   async currentWeek(guildId: string, at: Date = this.now()): Promise<{ week: IsoWeek; timezone: string; start: Date; end: Date }> {
@@ -78,10 +94,10 @@ export class MockExamService {
   }
 
   /** A moderator's choice for a week that has not closed: one problem per category. */
-  async setProblemSet(guildId: string, week: IsoWeek, problemIds: string[], setBy: string): Promise<{ ok: true } | { ok: false; problems: string[] }> {
+  async setProblemSet(guildId: string, week: IsoWeek, problemIds: string[], setBy: string): Promise<Result<string[], string[]>> {
     const problems = checkProblemSet(problemIds, this.catalog);
     if (await this.isClosed(guildId, week)) problems.push(`Week ${week} is closed; its set can no longer change.`);
-    if (problems.length > 0) return { ok: false, problems };
+    if (problems.length > 0) return refused(problems);
     const ordered = [...problemIds].sort((a, b) => this.weightOf(a) - this.weightOf(b));
     const setAt = this.now();
     await this.db
@@ -91,18 +107,18 @@ export class MockExamService {
         target: [weeklyProblemSets.guildId, weeklyProblemSets.week],
         set: { problemIds: ordered, setBy, setAt },
       });
-    return { ok: true };
+    return ok(ordered);
   }
 
   private weightOf(problemId: string): number {
     return this.catalog.find((p) => p.id === problemId)?.weight ?? 0;
   }
 
-  /** Opens the member's 5-hour window for this week; once per week. */
+  /** Opens the member's 5-hour window for this week; once per week (refused with the window already open). */
   async startTimedAttempt(
     guildId: string,
     userId: string,
-  ): Promise<{ ok: true; week: IsoWeek; endsAt: Date } | { ok: false; week: IsoWeek; startedAt: Date; endsAt: Date }> {
+  ): Promise<Result<TimedWindow, TimedWindow>> {
     const startedAt = this.now();
     const { week } = await this.currentWeek(guildId, startedAt);
     const endsAt = new Date(startedAt.getTime() + TIMED_ATTEMPT_MS);
@@ -111,9 +127,9 @@ export class MockExamService {
       .values({ guildId, userId, week, startedAt, endsAt })
       .onConflictDoNothing()
       .returning();
-    if (inserted.length > 0) return { ok: true, week, endsAt };
+    if (inserted.length > 0) return ok({ week, startedAt, endsAt });
     const existing = (await this.timedAttempt(guildId, userId, week))!;
-    return { ok: false, week, startedAt: existing.startedAt, endsAt: existing.endsAt };
+    return refused({ week, startedAt: existing.startedAt, endsAt: existing.endsAt });
   }
 
   async timedAttempt(guildId: string, userId: string, week: IsoWeek): Promise<{ startedAt: Date; endsAt: Date } | undefined> {
@@ -230,6 +246,17 @@ export class MockExamService {
     });
     const [weekBoard, timedBoard] = await Promise.all([this.standings(guildId, week, 'week'), this.standings(guildId, week, 'timed')]);
     return { newlyClosed, week: weekBoard.rows, timed: timedBoard.rows };
+  }
+
+  /** Closes every week that has ended in its server's timezone; returns those this call closed. */
+  async closeDueWeeks(): Promise<ClosedWeek[]> {
+    const closed: ClosedWeek[] = [];
+    for (const { guildId, week } of await this.weeksToClose()) {
+      const result = await this.closeWeek(guildId, week);
+      if (result.newlyClosed) closed.push({ guildId, week, standings: result.week });
+    }
+    if (closed.length > 0 && this.options.vacuumAfterClose) await this.db.execute(sql`vacuum analyze submissions`);
+    return closed;
   }
 
   /** Weeks with submissions that have ended in their server's timezone and are not closed yet. */

@@ -2,38 +2,49 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { communityTips, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
+import type { UploadStore } from '../submissions/upload-store.ts';
 
-export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number; filesPaths: string[] };
+export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number };
 
-/**
- * Deletes a member's submissions, timed attempts and places in recorded standings, and their tip
- * proposals that were not approved (approved tips became part of the server's knowledge base).
- * Other members keep their ranks: closed standings are not recomputed.
- */
-export async function deleteMemberData(db: Database, guildId: string, userId: string): Promise<DeletedMemberData> {
-  return db.transaction(async (tx) => {
-    const deletedSubmissions = await tx
-      .delete(submissions)
-      .where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId)))
-      .returning({ filesPath: submissions.filesPath });
-    const deletedAttempts = await tx
-      .delete(timedAttempts)
-      .where(and(eq(timedAttempts.guildId, guildId), eq(timedAttempts.userId, userId)))
-      .returning({ week: timedAttempts.week });
-    const deletedStandings = await tx
-      .delete(weeklyStandings)
-      .where(and(eq(weeklyStandings.guildId, guildId), eq(weeklyStandings.userId, userId)))
-      .returning({ week: weeklyStandings.week });
-    const deletedTips = await tx
-      .delete(communityTips)
-      .where(and(eq(communityTips.guildId, guildId), eq(communityTips.authorId, userId), ne(communityTips.status, 'approved')))
-      .returning({ id: communityTips.id });
-    return {
-      submissions: deletedSubmissions.length,
-      timedAttempts: deletedAttempts.length,
-      standings: deletedStandings.length,
-      tipProposals: deletedTips.length,
-      filesPaths: deletedSubmissions.map((s) => s.filesPath).filter((p): p is string => Boolean(p)),
-    };
-  });
+export class PrivacyService {
+  constructor(
+    private readonly db: Database,
+    private readonly uploads: UploadStore,
+  ) {}
+
+  /**
+   * Deletes a member's submissions (and their uploaded files still waiting), timed attempts and
+   * places in recorded standings, and their tip proposals that were not approved (approved tips
+   * became part of the server's knowledge base). Other members keep their ranks: closed standings
+   * are not recomputed.
+   */
+  async deleteMemberData(guildId: string, userId: string): Promise<DeletedMemberData> {
+    const { filesPaths, ...counts } = await this.db.transaction(async (tx) => {
+      const deletedSubmissions = await tx
+        .delete(submissions)
+        .where(and(eq(submissions.guildId, guildId), eq(submissions.userId, userId)))
+        .returning({ filesPath: submissions.filesPath });
+      const deletedAttempts = await tx
+        .delete(timedAttempts)
+        .where(and(eq(timedAttempts.guildId, guildId), eq(timedAttempts.userId, userId)))
+        .returning({ week: timedAttempts.week });
+      const deletedStandings = await tx
+        .delete(weeklyStandings)
+        .where(and(eq(weeklyStandings.guildId, guildId), eq(weeklyStandings.userId, userId)))
+        .returning({ week: weeklyStandings.week });
+      const deletedTips = await tx
+        .delete(communityTips)
+        .where(and(eq(communityTips.guildId, guildId), eq(communityTips.authorId, userId), ne(communityTips.status, 'approved')))
+        .returning({ id: communityTips.id });
+      return {
+        submissions: deletedSubmissions.length,
+        timedAttempts: deletedAttempts.length,
+        standings: deletedStandings.length,
+        tipProposals: deletedTips.length,
+        filesPaths: deletedSubmissions.map((s) => s.filesPath).filter((p): p is string => Boolean(p)),
+      };
+    });
+    for (const path of filesPaths) await this.uploads.remove(path);
+    return counts;
+  }
 }

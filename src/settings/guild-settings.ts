@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { guildSettings } from '../db/schema.ts';
 import { isValidTimezone } from '../mockexam/week.ts';
 import type { Clock } from '../clock.ts';
+import { ok, refused, type Result } from '../result.ts';
 
 export type GradeVisibility = 'ephemeral' | 'public';
 
@@ -38,9 +39,9 @@ export class GuildSettingsService {
   }
 
   /** Applies a change; a timezone that is not an IANA name is refused with a message. */
-  async update(guildId: string, patch: GuildSettingsPatch): Promise<{ ok: true; settings: GuildSettings } | { ok: false; problem: string }> {
+  async update(guildId: string, patch: GuildSettingsPatch): Promise<Result<GuildSettings>> {
     if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
-      return { ok: false, problem: `"${patch.timezone}" is not an IANA timezone name (for example Europe/Berlin, America/New_York, Asia/Jakarta, UTC).` };
+      return refused(`"${patch.timezone}" is not an IANA timezone name (for example Europe/Berlin, America/New_York, Asia/Jakarta, UTC).`);
     }
     const now = this.now();
     const values = { ...patch, updatedAt: now };
@@ -48,7 +49,7 @@ export class GuildSettingsService {
       .insert(guildSettings)
       .values({ guildId, ...values, createdAt: now })
       .onConflictDoUpdate({ target: guildSettings.guildId, set: values });
-    return { ok: true, settings: await this.get(guildId) };
+    return ok(await this.get(guildId));
   }
 
   /** Servers whose settings row exists (those that configured something), for scheduled jobs. */

@@ -2,14 +2,14 @@
 // limit, hashing it on the way. The declared size is checked before the first byte is fetched.
 import { Readable } from 'node:stream';
 import { writeHashed, type HashedWrite } from '../io/hashed-write.ts';
+import { MemberError } from '../member-error.ts';
 
-export class DownloadRejectedError extends Error {
-  constructor(
-    readonly code: 'too-large' | 'timeout' | 'http-error' | 'network' | 'empty',
-    readonly memberMessage: string,
-  ) {
-    super(memberMessage);
-    this.name = 'DownloadRejectedError';
+export class DownloadRejectedError extends MemberError {
+  override name = 'DownloadRejectedError';
+  declare readonly code: 'too-large' | 'timeout' | 'http-error' | 'network' | 'empty';
+
+  constructor(code: DownloadRejectedError['code'], memberMessage: string) {
+    super(code, memberMessage);
   }
 }
 

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Logger } from '../log.ts';
+import { MemberError } from '../member-error.ts';
 import { silentLogger } from '../log.ts';
 import type { Submission, SubmissionService } from './submission-service.ts';
 import type { UploadStore } from './upload-store.ts';
@@ -119,11 +120,9 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
         log.info('grade interrupted by shutdown; it resumes at the next start');
         return;
       }
-      const memberMessage = (error as { memberMessage?: string }).memberMessage;
-      const code = (error as { code?: string }).code;
-      if (memberMessage) {
-        finished = await submissions.markFailed(submission.id, code ?? 'rejected', memberMessage);
-        log.info({ code }, 'model refused');
+      if (error instanceof MemberError) {
+        finished = await submissions.markFailed(submission.id, error.code, error.memberMessage);
+        log.info({ code: error.code }, 'model refused');
       } else {
         finished = await submissions.markFailed(submission.id, 'internal', (error as Error).message);
         log.error({ err: error }, 'grading failed');

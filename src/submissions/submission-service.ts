@@ -8,6 +8,7 @@ import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Clock } from '../clock.ts';
+import { ok, refused, type Result } from '../result.ts';
 
 export type Submission = typeof submissions.$inferSelect;
 
@@ -29,11 +30,10 @@ export type NewSubmission = {
   replyTo?: Record<string, string | boolean>;
 };
 
-export type CreateResult =
-  | { kind: 'queued'; submission: Submission }
-  | { kind: 'duplicate'; submission: Submission }
-  | { kind: 'busy'; inFlight: Submission }
-  | { kind: 'rate-limited'; retryAt: Date };
+export type CreateResult = Result<
+  { kind: 'queued' | 'duplicate'; submission: Submission },
+  { kind: 'busy'; inFlight: Submission } | { kind: 'rate-limited'; retryAt: Date; perHour: number }
+>;
 
 export type GradedOutcome = {
   points: number;
@@ -74,13 +74,13 @@ export class SubmissionService {
       .where(and(mine, eq(submissions.problemId, input.problemId), eq(submissions.fileSha256, input.fileSha256), eq(submissions.status, 'graded')))
       .orderBy(asc(submissions.id))
       .limit(1);
-    if (duplicate) return { kind: 'duplicate', submission: duplicate };
+    if (duplicate) return ok({ kind: 'duplicate', submission: duplicate });
     const [inFlight] = await this.db
       .select()
       .from(submissions)
       .where(and(mine, inArray(submissions.status, ['queued', 'running'])))
       .limit(1);
-    if (inFlight) return { kind: 'busy', inFlight };
+    if (inFlight) return refused({ kind: 'busy', inFlight });
     const now = this.now();
     const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
     const recent = await this.db
@@ -89,7 +89,8 @@ export class SubmissionService {
       .where(and(mine, gte(submissions.createdAt, hourAgo)))
       .orderBy(asc(submissions.createdAt));
     if (recent.length >= this.limits.perHour) {
-      return { kind: 'rate-limited', retryAt: new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000) };
+      const retryAt = new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000);
+      return refused({ kind: 'rate-limited', retryAt, perHour: this.limits.perHour });
     }
     const week = await this.mockExam.weekForSubmission(input.guildId, now);
     const attempt = await this.mockExam.timedAttempt(input.guildId, input.userId, week);
@@ -98,7 +99,7 @@ export class SubmissionService {
       .insert(submissions)
       .values({ ...input, weight: problem.weight, week, timed, status: 'queued', createdAt: now })
       .returning();
-    return { kind: 'queued', submission };
+    return ok({ kind: 'queued', submission });
   }
 
   async get(id: number): Promise<Submission | undefined> {
@@ -126,6 +127,16 @@ export class SubmissionService {
       returning id`);
     const [claimed] = rowsOf<{ id: number }>(rows);
     return claimed ? this.get(claimed.id) : undefined;
+  }
+
+  /** The queued submissions in the order claimNext takes them. */
+  async queued(): Promise<Submission[]> {
+    const rows = await this.db.execute(sql`
+      select q.id from ${queuedTurns} as q order by q.turn, q.id`);
+    const ids = rowsOf<{ id: number }>(rows).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.db.select().from(submissions).where(inArray(submissions.id, ids))).map((s) => [s.id, s]));
+    return ids.map((id) => byId.get(id)).filter((s): s is Submission => s !== undefined);
   }
 
   /** Position in the queue (1 = next), in the order claimNext takes them; 0 when not queued. */

@@ -252,7 +252,7 @@ async function loadTips(dir: string, skills: Skill[], skillsReadable: boolean, p
         );
       }
       const checked = checkTipText(entry);
-      if (!checked.ok) entryProblems.push(...checked.problems);
+      if (!checked.ok) entryProblems.push(...checked.reason);
       if (entryProblems.length > 0 || !checked.ok || !isTopicId(entry.topic)) {
         for (const problem of entryProblems) problems.push(`${label}: ${problem}`);
         return;

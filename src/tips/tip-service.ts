@@ -3,6 +3,7 @@
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
+import { ok, refused, type Result } from '../result.ts';
 import { communityTips, tipRotation, type CommunityTipStatus } from '../db/schema.ts';
 import { checkTipText } from './tip-text.ts';
 
@@ -28,11 +29,10 @@ export type Proposal = typeof communityTips.$inferSelect;
 
 export type ProposalInput = { topic: string; title: string; body: string; snippet?: string };
 
-export type ProposeResult = { ok: true; proposal: Proposal } | { ok: false; problems: string[] };
+/** Refused with the problems to fix, one sentence each. */
+export type ProposeResult = Result<Proposal, string[]>;
 
-export type ReviewResult =
-  | { ok: true; proposal: Proposal }
-  | { ok: false; reason: 'not-found' | 'already-reviewed'; proposal?: Proposal };
+export type ReviewResult = Result<Proposal, { kind: 'not-found' } | { kind: 'already-reviewed'; proposal: Proposal }>;
 
 const COMMUNITY_PREFIX = 'community-';
 
@@ -141,8 +141,8 @@ export class TipService {
       problems.push(`"${input.topic}" is not a topic. Topics: ${this.source.topics.map((t) => t.id).join(', ')}.`);
     }
     const checked = checkTipText({ title: input.title, body: input.body, snippet: input.snippet });
-    if (!checked.ok) problems.push(...checked.problems);
-    if (problems.length > 0 || !checked.ok) return { ok: false, problems };
+    if (!checked.ok) problems.push(...checked.reason);
+    if (problems.length > 0 || !checked.ok) return refused(problems);
     const [proposal] = await this.db
       .insert(communityTips)
       .values({
@@ -156,7 +156,7 @@ export class TipService {
         createdAt: this.now(),
       })
       .returning();
-    return { ok: true, proposal };
+    return ok(proposal);
   }
 
   async pending(guildId: string, limit = 1): Promise<{ proposals: Proposal[]; total: number }> {
@@ -180,11 +180,11 @@ export class TipService {
         and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId), eq(communityTips.status, 'pending')),
       )
       .returning();
-    if (updated) return { ok: true, proposal: updated };
+    if (updated) return ok(updated);
     const [existing] = await this.db
       .select()
       .from(communityTips)
       .where(and(eq(communityTips.id, proposalId), eq(communityTips.guildId, guildId)));
-    return existing ? { ok: false, reason: 'already-reviewed', proposal: existing } : { ok: false, reason: 'not-found' };
+    return refused(existing ? { kind: 'already-reviewed', proposal: existing } : { kind: 'not-found' });
   }
 }

@@ -3,6 +3,8 @@
 // description, and the snippet inside a ```python block in one embed field (whose value may hold at
 // most 1024 characters, hence the 900-character snippet limit with room for the fence).
 
+import { ok, refused, type Result } from '../result.ts';
+
 export const TIP_TITLE_MAX = 100;
 export const TIP_BODY_MAX = 1500;
 export const TIP_BODY_MAX_LINES = 20;
@@ -11,7 +13,7 @@ export const TIP_SNIPPET_MAX_LINES = 40;
 
 export type TipTextInput = { title: string; body: string; snippet?: string | null };
 export type TipText = { title: string; body: string; snippet?: string };
-export type TipTextCheck = { ok: true; value: TipText } | { ok: false; problems: string[] };
+export type TipTextCheck = Result<TipText, string[]>;
 
 type FieldName = 'title' | 'body' | 'snippet';
 
@@ -128,6 +130,6 @@ export function checkTipText(input: TipTextInput): TipTextCheck {
     }
   }
 
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: snippet === undefined ? { title, body } : { title, body, snippet } };
+  if (problems.length > 0) return refused(problems);
+  return ok(snippet === undefined ? { title, body } : { title, body, snippet });
 }

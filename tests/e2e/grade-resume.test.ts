@@ -26,14 +26,14 @@ it('resumes a grade that was running when the bot stopped, and answers the origi
   const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'mnist', model } });
   await grade.response();
   await grade.waitFor(() => grade.edits.find((e) => JSON.stringify(e.body).includes('⏳ Importing the model')), 60_000, 'the grade to start');
-  const [running] = await bot.app.context.db.query.submissions.findMany();
+  const [running] = await bot.app.database.db.query.submissions.findMany();
   expect(running.status).toBe('running');
 
   await bot.restart();
 
   const final = await grade.waitForMessage((m) => titleOf(m).includes('/5'), 120_000);
   expect(titleOf(final)).toContain('5/5');
-  const [graded] = await bot.app.context.db.query.submissions.findMany();
+  const [graded] = await bot.app.database.db.query.submissions.findMany();
   expect(graded).toMatchObject({ id: running.id, status: 'graded', points: 5, attempts: 2 });
   bot.fake.assertNoViolations();
 });

@@ -64,7 +64,7 @@ describe('/grade', () => {
     const final = await it.waitForMessage((m) => embedsOf(m)[0]?.title.includes('/5') ?? false, 30_000);
     expect(embedsOf(final)[0].description).toContain('graded before');
     expect(before.get('linear-a')).toBe(5);
-    const rows = await bot.app.context.db.query.submissions.findMany();
+    const rows = await bot.app.database.db.query.submissions.findMany();
     expect(rows.filter((r) => r.userId === bot.student.user.id && r.problemId === 'linear-a')).toHaveLength(1);
   });
 

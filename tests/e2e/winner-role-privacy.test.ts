@@ -14,7 +14,7 @@ async function gradedLastWeek(bot: BotHarness, userId: string, userName: string,
   const { week } = await bot.app.context.mockExam.currentWeek(bot.guildId);
   const lastWeek = addWeeks(week, -1);
   const problemId = rotatingProblemSet(lastWeek, problemCatalog)[4];
-  await bot.app.context.db.insert(submissions).values({
+  await bot.app.database.db.insert(submissions).values({
     guildId: bot.guildId,
     userId,
     userName,
@@ -100,11 +100,11 @@ describe('/privacy delete-my-data', () => {
     // Another member cannot press it.
     const other = await bot.fake.clickButton({ message: prompt, customId: confirm.custom_id, member: bot.moderator });
     expect(((await other.response()).data as { content: string }).content).toContain('someone else');
-    expect(await bot.app.context.db.select().from(submissions)).toHaveLength(2);
+    expect(await bot.app.database.db.select().from(submissions)).toHaveLength(2);
 
     const click = await bot.fake.clickButton({ message: prompt, customId: confirm.custom_id, member: bot.student });
     expect(((await click.response()).data as { content: string }).content).toContain('Deleted: 1 grade');
-    const left = await bot.app.context.db.select().from(submissions);
+    const left = await bot.app.database.db.select().from(submissions);
     expect(left.map((s) => s.userName)).toEqual(['mod']);
     bot.fake.assertNoViolations();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
-import { SubmissionService } from '../../src/submissions/submission-service.ts';
+import { SubmissionService, type NewSubmission } from '../../src/submissions/submission-service.ts';
 import { problemCatalog } from '../../problems/index.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
@@ -24,9 +24,15 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
   });
   afterAll(async () => handle.close());
 
+  /** The created submission or the refusal, whichever it is: both carry a `kind`. */
+  const create = async (input: NewSubmission) => {
+    const created = await subs.create(input);
+    return created.ok ? created.value : created.reason;
+  };
+
   /** Creates, claims and grades a submission, as the queue does. */
   async function grade(guildId: string, userId: string, problemId: string, points: number, sha = `${userId}-${problemId}-${points}-${Math.random()}`) {
-    const created = await subs.create({ guildId, userId, userName: userId, problemId, fileName: 'model.h5', fileSha256: sha, fileSize: 10 });
+    const created = await create({ guildId, userId, userName: userId, problemId, fileName: 'model.h5', fileSha256: sha, fileSize: 10 });
     if (created.kind !== 'queued') throw new Error(`not queued: ${created.kind}`);
     const claimed = await subs.claimNext();
     expect(claimed?.id).toBe(created.submission.id);
@@ -87,7 +93,7 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
     clock = new Date('2026-11-29T14:00:00Z'); // Sunday 23:00 in Tokyo, still W48 there
     await exams.setProblemSet(g, '2026-W48', SET, 'mod');
     await grade(g, 'ada', 'mnist', 4);
-    const late = await subs.create({ guildId: g, userId: 'bob', userName: 'bob', problemId: 'mnist', fileName: 'm.h5', fileSha256: 'late', fileSize: 1 });
+    const late = await create({ guildId: g, userId: 'bob', userName: 'bob', problemId: 'mnist', fileName: 'm.h5', fileSha256: 'late', fileSize: 1 });
     expect(late.kind === 'queued' && late.submission.week).toBe('2026-W48');
 
     clock = new Date('2026-11-29T15:30:00Z'); // Monday 00:30 in Tokyo: W48 has ended there, not in UTC

@@ -30,10 +30,16 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
   });
   afterAll(async () => handle.close());
 
+  /** The created submission or the refusal, whichever it is: both carry a `kind`. */
+  const create = async (input: NewSubmission) => {
+    const created = await subs.create(input);
+    return created.ok ? created.value : created.reason;
+  };
+
   it('is fair between members: each member\'s first submission goes before anyone\'s second', async () => {
     // One in flight per member and server, so the same member queues in three servers.
-    const a1 = await subs.create(request('ann', 'a1', { guildId: 'g1' }));
-    const a2 = await subs.create(request('ann', 'a2', { guildId: 'g1', problemId: 'sunspots' }));
+    const a1 = await create(request('ann', 'a1', { guildId: 'g1' }));
+    const a2 = await create(request('ann', 'a2', { guildId: 'g1', problemId: 'sunspots' }));
     expect(a2.kind).toBe('busy');
     const ids: Record<string, number> = {};
     for (const [key, req] of Object.entries({
@@ -42,7 +48,7 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
       c1: request('cat', 'c1', { guildId: 'g1' }),
     })) {
       if (req) {
-        const created = await subs.create(req);
+        const created = await create(req);
         if (created.kind !== 'queued') throw new Error(created.kind);
         ids[key] = created.submission.id;
       } else if (a1.kind === 'queued') ids[key] = a1.submission.id;
@@ -58,7 +64,7 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
   it('gives concurrent claims different submissions, and every one of them', async () => {
     const ids: number[] = [];
     for (const user of ['u1', 'u2', 'u3', 'u4']) {
-      const created = await subs.create(request(user, `${user}-file`, { guildId: 'g-race' }));
+      const created = await create(request(user, `${user}-file`, { guildId: 'g-race' }));
       if (created.kind !== 'queued') throw new Error(created.kind);
       ids.push(created.submission.id);
     }
@@ -68,34 +74,34 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
   });
 
   it('returns the stored result for the same file and problem, without grading again', async () => {
-    const first = await subs.create(request('dee', 'same-file'));
+    const first = await create(request('dee', 'same-file'));
     if (first.kind !== 'queued') throw new Error(first.kind);
     await subs.claimNext();
     await subs.markGraded(first.submission.id, {
       points: 4, metric: 'accuracy', metricValue: 0.9, format: 'keras2-h5', backend: 'wasm', timings: {}, result: { hint: 'x' },
     });
-    const again = await subs.create(request('dee', 'same-file'));
+    const again = await create(request('dee', 'same-file'));
     expect(again).toMatchObject({ kind: 'duplicate', submission: { id: first.submission.id, points: 4 } });
     // The same file for another problem is a new grade.
-    expect((await subs.create(request('dee', 'same-file', { problemId: 'linear-a' }))).kind).toBe('queued');
+    expect((await create(request('dee', 'same-file', { problemId: 'linear-a' }))).kind).toBe('queued');
     await subs.markFailed((await subs.claimNext())!.id, 'test', 'done with it');
   });
 
   it('caps grades per member and hour', async () => {
     for (let i = 0; i < 3; i++) {
-      const created = await subs.create(request('eve', `e${i}`));
+      const created = await create(request('eve', `e${i}`));
       expect(created.kind).toBe('queued');
       const claimed = await subs.claimNext();
       await subs.markFailed(claimed!.id, 'not-a-model', 'not a model');
       clock = new Date(clock.getTime() + 60_000);
     }
-    const refused = await subs.create(request('eve', 'e3'));
+    const refused = await create(request('eve', 'e3'));
     expect(refused.kind).toBe('rate-limited');
     if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(new Date('2026-11-25T13:00:00Z').getTime());
   });
 
   it('puts interrupted work back in the queue', async () => {
-    const created = await subs.create(request('fay', 'f1'));
+    const created = await create(request('fay', 'f1'));
     if (created.kind !== 'queued') throw new Error(created.kind);
     const claimed = await subs.claimNext();
     expect(claimed!.status).toBe('running');

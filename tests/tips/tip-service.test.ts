@@ -80,10 +80,10 @@ describe.each(testEngines)('TipService on %s', (engine) => {
     for (let i = 0; i < 4; i++) beforeApproval.add((await tips.nextTip('g-community', 'time-series'))!.id);
     expect(beforeApproval).toEqual(new Set(['t1', 't2']));
 
-    const reviewed = await tips.review('g-community', proposed.proposal.id, 'u-mod', 'approved');
+    const reviewed = await tips.review('g-community', proposed.value.id, 'u-mod', 'approved');
     expect(reviewed.ok).toBe(true);
-    const again = await tips.review('g-community', proposed.proposal.id, 'u-mod', 'rejected');
-    expect(again).toMatchObject({ ok: false, reason: 'already-reviewed' });
+    const again = await tips.review('g-community', proposed.value.id, 'u-mod', 'rejected');
+    expect(again).toMatchObject({ ok: false, reason: { kind: 'already-reviewed' } });
     expect((await tips.pending('g-community')).total).toBe(0);
 
     const afterApproval = [];
@@ -94,15 +94,15 @@ describe.each(testEngines)('TipService on %s', (engine) => {
     // Another server never sees it.
     for (let i = 0; i < 4; i++) expect((await tips.nextTip('g-other', 'time-series'))!.author).toBeUndefined();
     // A moderator of another server cannot review it.
-    expect(await tips.review('g-other', proposed.proposal.id, 'u-mod', 'rejected')).toMatchObject({ reason: 'not-found' });
+    expect(await tips.review('g-other', proposed.value.id, 'u-mod', 'rejected')).toMatchObject({ ok: false, reason: { kind: 'not-found' } });
   });
 
   it('refuses a proposal that would break the embed, with every problem listed', async () => {
     const result = await tips.propose('g-bad', { id: 'u', name: 'U' }, { topic: 'cooking', title: '  ', body: 'x'.repeat(1600) });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.join('\n')).toMatch(/cooking/);
-    expect(result.problems.length).toBeGreaterThanOrEqual(3);
+    expect(result.reason.join('\n')).toMatch(/cooking/);
+    expect(result.reason.length).toBeGreaterThanOrEqual(3);
     expect((await tips.pending('g-bad')).total).toBe(0);
   });
 

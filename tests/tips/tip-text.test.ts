@@ -11,7 +11,7 @@ import {
 const FENCE = '`'.repeat(3);
 
 function problemsOf(check: TipTextCheck): string[] {
-  return check.ok ? [] : check.problems;
+  return check.ok ? [] : check.reason;
 }
 
 describe('checkTipText', () => {

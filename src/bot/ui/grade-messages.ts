@@ -3,6 +3,7 @@ import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../../grading/grader.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
 import type { Submission } from '../../submissions/submission-service.ts';
+import type { Refusal } from '../../submissions/grade-intake.ts';
 import { renderGradeChart } from '../../render/from-grade-result.ts';
 
 const COLOURS = { working: 0x5865f2, full: 0x2ecc71, partial: 0xf1c40f, low: 0xe67e22, failed: 0xe74c3c };
@@ -48,6 +49,16 @@ export function progressEmbed(problem: ProblemDefinition, fileName: string, view
     .setDescription(lines.join('\n'))
     .setColor(COLOURS.working)
     .setFooter({ text: fileName.slice(0, 200) });
+}
+
+/** Why /grade did not queue an upload, for the member. */
+export function refusalText(refusal: Refusal, catalog: readonly ProblemDefinition[]): string {
+  if (refusal.kind === 'upload') return refusal.message;
+  if (refusal.kind === 'busy') {
+    const other = catalog.find((p) => p.id === refusal.inFlight.problemId)?.title ?? refusal.inFlight.problemId;
+    return `You already have a grade in progress (${other}, ${refusal.inFlight.status}). One grade at a time: this one starts when that one is done, so send it again then.`;
+  }
+  return `You have used your ${refusal.perHour} grades for this hour. You can grade again <t:${Math.ceil(refusal.retryAt.getTime() / 1000)}:R>.`;
 }
 
 function formatValue(metric: string, value: number | null): string {

@@ -1,4 +1,6 @@
 // A command file without `execute`: the loader must refuse it by name.
-import { SlashCommandBuilder } from 'discord.js';
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 
-export const data = new SlashCommandBuilder().setName('broken').setDescription('has no execute');
+const data = new SlashCommandBuilder().setName('broken').setDescription('has no execute').setContexts(InteractionContextType.Guild);
+
+export default { data, requirements: { guildOnly: true } };

@@ -1,7 +1,10 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { CommandModule } from '../../../src/bot/command.ts';
 
-export const data = new SlashCommandBuilder().setName('ping').setDescription('answers pong');
-
-export async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
-  await interaction.reply('pong');
-}
+export default {
+  data: new SlashCommandBuilder().setName('ping').setDescription('answers pong').setContexts(InteractionContextType.Guild),
+  requirements: { guildOnly: true },
+  async execute(interaction: ChatInputCommandInteraction) {
+    await interaction.reply('pong');
+  },
+} satisfies CommandModule;

@@ -1,0 +1,103 @@
+// /grade's intake: judges the declared uploads, downloads them (size-capped, hashed) into the
+// upload store, records the submission and wakes the grading queue. The command only renders what
+// this returns.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ProblemDefinition } from '../grading/problem-types.ts';
+import { MemberError } from '../member-error.ts';
+import { ok, refused, type Result } from '../result.ts';
+import { downloadToFile } from './download.ts';
+import type { Submission, SubmissionService } from './submission-service.ts';
+import { checkDeclaredUploads } from './upload-names.ts';
+import { UploadStore } from './upload-store.ts';
+
+/** An uploaded file as Discord describes it, before anything is downloaded. */
+export type Attachment = { url: string; name: string; size: number };
+
+export type GradeRequest = {
+  guildId: string;
+  userId: string;
+  userName: string;
+  problem: ProblemDefinition;
+  /** The model file first, then its weights file if separate. */
+  attachments: Attachment[];
+  /** Where the result goes (the interaction that asked), so a restart can still answer. */
+  replyTo: Record<string, string | boolean>;
+};
+
+export type Accepted =
+  | { kind: 'queued'; submission: Submission; position: number }
+  /** The same file was graded before: its stored result is the answer. */
+  | { kind: 'duplicate'; submission: Submission };
+
+export type Refusal =
+  /** Something about the upload itself (type, size, download); `message` is for the member. */
+  | { kind: 'upload'; message: string }
+  | { kind: 'busy'; inFlight: Submission }
+  | { kind: 'rate-limited'; retryAt: Date; perHour: number };
+
+export type GradeIntakeOptions = {
+  submissions: SubmissionService;
+  uploads: UploadStore;
+  /** Called once a submission is queued (the grading queue's wake-up). */
+  onQueued(): void;
+  maxUploadBytes: number;
+  downloadTimeoutMs: number;
+};
+
+export class GradeIntake {
+  constructor(private readonly options: GradeIntakeOptions) {}
+
+  /** The checks that need no download, answered at once: empty when the uploads may be fetched. */
+  precheck(attachments: ReadonlyArray<Pick<Attachment, 'name' | 'size'>>): string[] {
+    return checkDeclaredUploads(
+      attachments.map((a) => ({ name: a.name, size: a.size })),
+      this.options.maxUploadBytes,
+    );
+  }
+
+  async submit(request: GradeRequest): Promise<Result<Accepted, Refusal>> {
+    const problems = this.precheck(request.attachments);
+    if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
+    const { uploads, submissions } = this.options;
+    const folder = await uploads.newFolder();
+    const hashes: string[] = [];
+    let totalSize = 0;
+    try {
+      for (const [index, attachment] of request.attachments.entries()) {
+        const downloaded = await downloadToFile({
+          url: attachment.url,
+          name: attachment.name,
+          declaredSize: attachment.size,
+          maxBytes: this.options.maxUploadBytes - totalSize,
+          timeoutMs: this.options.downloadTimeoutMs,
+          destination: join(folder, UploadStore.fileName(index, attachment.name)),
+        });
+        hashes.push(downloaded.sha256);
+        totalSize += downloaded.size;
+      }
+    } catch (error) {
+      await uploads.remove(folder);
+      if (error instanceof MemberError) return refused({ kind: 'upload', message: error.memberMessage });
+      throw error;
+    }
+
+    const created = await submissions.create({
+      guildId: request.guildId,
+      userId: request.userId,
+      userName: request.userName,
+      problemId: request.problem.id,
+      fileName: request.attachments.map((a) => a.name).join(' + '),
+      fileSha256: hashes.length === 1 ? hashes[0] : createHash('sha256').update(hashes.join(':')).digest('hex'),
+      fileSize: totalSize,
+      filesPath: folder,
+      replyTo: request.replyTo,
+    });
+    if (!created.ok || created.value.kind !== 'queued') await uploads.remove(folder);
+    if (!created.ok) return created;
+    if (created.value.kind === 'duplicate') return ok({ kind: 'duplicate', submission: created.value.submission });
+    const position = await submissions.queuePosition(created.value.submission.id);
+    this.options.onQueued();
+    return ok({ kind: 'queued', submission: created.value.submission, position });
+  }
+}
