@@ -1,0 +1,111 @@
+// /grade's intake without Discord: uploads served by a local HTTP server, a real database on each
+// engine, the real upload store. Every outcome leaves the store as it should: files kept only for
+// a queued submission.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemCatalog, requireProblem } from '../../problems/index.ts';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
+import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
+import { GradeIntake } from '../../src/submissions/grade-intake.ts';
+import { SubmissionService } from '../../src/submissions/submission-service.ts';
+import { UploadStore } from '../../src/submissions/upload-store.ts';
+import { openTestDatabase, testEngines } from '../support/db.ts';
+
+const model = Buffer.from('not really a model, but bytes to hash');
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/model.h5') return res.end(model);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+describe.each(testEngines)('GradeIntake on %s', (engine) => {
+  let handle: DatabaseHandle;
+  let root: string;
+  let intake: GradeIntake;
+  let submissions: SubmissionService;
+  let wakeUps = 0;
+  const clock = () => new Date('2026-11-30T10:00:00Z');
+  const problem = requireProblem('mnist');
+  const request = (userId: string, path = '/model.h5', size = model.length) => ({
+    guildId: 'g1',
+    userId,
+    userName: userId,
+    problem,
+    attachments: [{ url: `${base}${path}`, name: 'model.h5', size }],
+    replyTo: { applicationId: 'app', token: `token-${userId}` },
+  });
+  const stored = () => readdirSync(root);
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    root = mkdtempSync(join(tmpdir(), 'tsb-intake-'));
+    const settings = new GuildSettingsService(handle.db, 'UTC', clock);
+    submissions = new SubmissionService(handle.db, new MockExamService(handle.db, settings, problemCatalog, clock), problemCatalog, { perHour: 10 }, clock);
+    intake = new GradeIntake({ submissions, uploads: new UploadStore(root), onQueued: () => wakeUps++, maxUploadBytes: 1024, downloadTimeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await handle.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('downloads, hashes, stores and queues an upload, and wakes the queue', async () => {
+    const outcome = await intake.submit(request('ada'));
+    expect(outcome).toMatchObject({ ok: true, value: { kind: 'queued', position: 1 } });
+    if (!outcome.ok || outcome.value.kind !== 'queued') return;
+    const { submission } = outcome.value;
+    expect(submission).toMatchObject({ problemId: 'mnist', fileName: 'model.h5', fileSize: model.length, status: 'queued' });
+    expect(submission.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(submission.filesPath!, '00-model.h5'))).toBe(true);
+    expect(wakeUps).toBe(1);
+  });
+
+  it('refuses a second grade while one is in flight, keeping no copy of its files', async () => {
+    const before = stored();
+    const outcome = await intake.submit(request('ada'));
+    expect(outcome).toMatchObject({ ok: false, reason: { kind: 'busy', inFlight: { userId: 'ada' } } });
+    expect(stored()).toEqual(before);
+  });
+
+  it('refuses an upload over the size budget before downloading, and a failed download after, keeping nothing', async () => {
+    const before = stored();
+    expect(await intake.submit(request('ben', '/model.h5', 4096))).toMatchObject({
+      ok: false,
+      reason: { kind: 'upload', message: expect.stringMatching(/model\.h5 is 4 KB; the grader takes files up to 1 KB/) },
+    });
+    expect(await intake.submit(request('ben', '/gone.h5'))).toMatchObject({
+      ok: false,
+      reason: { kind: 'upload', message: expect.stringMatching(/Could not download model\.h5 from Discord \(HTTP 404\)/) },
+    });
+    expect(stored()).toEqual(before);
+  });
+
+  it('answers a file graded before with its stored result instead of queueing it again', async () => {
+    const first = await intake.submit(request('cat'));
+    if (!first.ok || first.value.kind !== 'queued') throw new Error('expected queued');
+    await submissions.markFailed(first.value.submission.id, 'test', 'not this one');
+    const graded = await intake.submit(request('cat'));
+    if (!graded.ok || graded.value.kind !== 'queued') throw new Error('expected queued');
+    while ((await submissions.claimNext()) !== undefined);
+    await submissions.markGraded(graded.value.submission.id, {
+      points: 5, metric: 'accuracy', metricValue: 0.99, format: 'keras2-h5', backend: 'cpu', timings: {}, result: {},
+    });
+    const before = stored();
+    const again = await intake.submit(request('cat'));
+    expect(again).toMatchObject({ ok: true, value: { kind: 'duplicate', submission: { id: graded.value.submission.id, points: 5 } } });
+    expect(stored()).toEqual(before);
+  });
+});
