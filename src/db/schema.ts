@@ -1,10 +1,12 @@
 // The drizzle schema. Migrations in drizzle/ are generated from this file by drizzle-kit and run
 // unchanged on PGlite (PostgreSQL 18) and on PostgreSQL 15+: use nothing newer than 15 offers.
 // Timestamps have no database default: the app's clock (src/clock.ts) writes every one of them.
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   doublePrecision,
   index,
+  uniqueIndex,
   integer,
   jsonb,
   pgTable,
@@ -114,6 +116,8 @@ export const submissions = pgTable(
     index('submissions_board_idx').on(t.guildId, t.week, t.userId, t.problemId, t.points, t.weight, t.timed, t.userName),
     index('submissions_queue_idx').on(t.status, t.id),
     index('submissions_member_idx').on(t.guildId, t.userId, t.problemId, t.fileSha256),
+    // One grade in flight per member and server, whatever races the requests run.
+    uniqueIndex('submissions_one_in_flight_idx').on(t.guildId, t.userId).where(sql`status in ('queued', 'running')`),
   ],
 );
 

@@ -62,44 +62,51 @@ export class SubmissionService {
 
   /**
    * Records a grade request. The same file for the same problem returns the stored result; a
-   * member has one grade in flight at a time and a cap per hour.
+   * member has one grade in flight at a time and a cap per hour. Both are decided inside one
+   * transaction holding the member's advisory lock (and the one-in-flight unique index backs the
+   * first), so concurrent requests cannot pass together.
    */
   async create(input: NewSubmission): Promise<CreateResult> {
     const problem = this.catalog.find((p) => p.id === input.problemId);
     if (!problem) throw new Error(`unknown problem ${input.problemId}`);
-    const mine = and(eq(submissions.guildId, input.guildId), eq(submissions.userId, input.userId));
-    const [duplicate] = await this.db
-      .select()
-      .from(submissions)
-      .where(and(mine, eq(submissions.problemId, input.problemId), eq(submissions.fileSha256, input.fileSha256), eq(submissions.status, 'graded')))
-      .orderBy(asc(submissions.id))
-      .limit(1);
-    if (duplicate) return ok({ kind: 'duplicate', submission: duplicate });
-    const [inFlight] = await this.db
-      .select()
-      .from(submissions)
-      .where(and(mine, inArray(submissions.status, ['queued', 'running'])))
-      .limit(1);
-    if (inFlight) return refused({ kind: 'busy', inFlight });
     const now = this.now();
-    const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
-    const recent = await this.db
-      .select({ createdAt: submissions.createdAt })
-      .from(submissions)
-      .where(and(mine, gte(submissions.createdAt, hourAgo)))
-      .orderBy(asc(submissions.createdAt));
-    if (recent.length >= this.limits.perHour) {
-      const retryAt = new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000);
-      return refused({ kind: 'rate-limited', retryAt, perHour: this.limits.perHour });
-    }
+    // Read before the transaction: PGlite runs one statement stream, so a read outside an open
+    // transaction would wait for it.
     const week = await this.mockExam.weekForSubmission(input.guildId, now);
     const attempt = await this.mockExam.timedAttempt(input.guildId, input.userId, week);
     const timed = attempt !== undefined && attempt.startedAt <= now && now < attempt.endsAt;
-    const [submission] = await this.db
-      .insert(submissions)
-      .values({ ...input, weight: problem.weight, week, timed, status: 'queued', createdAt: now })
-      .returning();
-    return ok({ kind: 'queued', submission });
+    const mine = and(eq(submissions.guildId, input.guildId), eq(submissions.userId, input.userId));
+    return this.db.transaction(async (tx): Promise<CreateResult> => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`submission:${input.guildId}:${input.userId}`}))`);
+      const [duplicate] = await tx
+        .select()
+        .from(submissions)
+        .where(and(mine, eq(submissions.problemId, input.problemId), eq(submissions.fileSha256, input.fileSha256), eq(submissions.status, 'graded')))
+        .orderBy(asc(submissions.id))
+        .limit(1);
+      if (duplicate) return ok({ kind: 'duplicate', submission: duplicate });
+      const [inFlight] = await tx
+        .select()
+        .from(submissions)
+        .where(and(mine, inArray(submissions.status, ['queued', 'running'])))
+        .limit(1);
+      if (inFlight) return refused({ kind: 'busy', inFlight });
+      const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
+      const recent = await tx
+        .select({ createdAt: submissions.createdAt })
+        .from(submissions)
+        .where(and(mine, gte(submissions.createdAt, hourAgo)))
+        .orderBy(asc(submissions.createdAt));
+      if (recent.length >= this.limits.perHour) {
+        const retryAt = new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000);
+        return refused({ kind: 'rate-limited', retryAt, perHour: this.limits.perHour });
+      }
+      const [submission] = await tx
+        .insert(submissions)
+        .values({ ...input, weight: problem.weight, week, timed, status: 'queued', createdAt: now })
+        .returning();
+      return ok({ kind: 'queued', submission });
+    });
   }
 
   async get(id: number): Promise<Submission | undefined> {

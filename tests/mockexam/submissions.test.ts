@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
+import { submissions } from '../../src/db/schema.ts';
 import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
 import { SubmissionService, type NewSubmission } from '../../src/submissions/submission-service.ts';
@@ -98,6 +99,34 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     const refused = await create(request('eve', 'e3'));
     expect(refused.kind).toBe('rate-limited');
     if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(new Date('2026-11-25T13:00:00Z').getTime());
+  });
+
+  it('admits one grade in flight per member, and keeps the hourly cap, when requests race', async () => {
+    const race = (round: number) => Promise.all(Array.from({ length: 8 }, (_, i) => create(request('gus', `race-${round}-${i}`))));
+    for (let round = 0; round < 3; round++) {
+      const outcomes = await race(round);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'queued']);
+      const queued = outcomes.find((o) => o.kind === 'queued');
+      await subs.markFailed(queued!.kind === 'queued' ? queued!.submission.id : -1, 'test', 'done with it');
+    }
+    // Three created this hour (the cap): every racing request is refused.
+    expect(new Set((await race(3)).map((o) => o.kind))).toEqual(new Set(['rate-limited']));
+  });
+
+  it('has the database refuse a second queued row for a member, whoever writes it', async () => {
+    const first = await create(request('hal', 'h1'));
+    expect(first.kind).toBe('queued');
+    try {
+      const error = await handle.db
+        .insert(submissions)
+        .values({ ...request('hal', 'h2'), weight: 2, week: '2026-W48', status: 'queued', createdAt: clock })
+        .catch((e: unknown) => e);
+      // 23505: unique_violation, on the one-in-flight index.
+      expect(error).toMatchObject({ cause: { code: '23505' } });
+      expect(String((error as { cause: Error }).cause.message)).toContain('submissions_one_in_flight_idx');
+    } finally {
+      await subs.markFailed(first.kind === 'queued' ? first.submission.id : -1, 'test', 'done with it');
+    }
   });
 
   it('puts interrupted work back in the queue', async () => {
