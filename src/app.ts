@@ -109,6 +109,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Text from members and uploads reaches messages: nothing in a message pings anyone unless the
+    // message itself allows it.
+    allowedMentions: { parse: [] },
     ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));

@@ -28,7 +28,8 @@ const TOPICS = ['basic-model', 'computer-vision', 'real-world-images', 'nlp', 't
 type Handler = (interaction: Interaction) => Promise<void>;
 
 async function loginClient(fake: FakeDiscord, handlers: Map<string, Handler>): Promise<{ client: Client; errors: unknown[] }> {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+  // As the bot does: no message pings anyone unless it says so.
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, allowedMentions: { parse: [] } });
   const errors: unknown[] = [];
   client.on(Events.InteractionCreate, (interaction) => {
     const key = interaction.isChatInputCommand() || interaction.isAutocomplete()
@@ -367,7 +368,7 @@ describe('fake Discord driven by the real discord.js client', () => {
       await interaction.reply('first');
       // discord.js refuses a second reply itself, so send the raw callback as a buggy bot would.
       second = await client.rest
-        .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again' } }, auth: false })
+        .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again', allowed_mentions: { parse: [] } } }, auth: false })
         .catch((error: unknown) => error);
     });
     const twice = await fake.slashCommand({ name: 'twice' });
@@ -375,6 +376,18 @@ describe('fake Discord driven by the real discord.js client', () => {
     await expect.poll(() => second).toBeInstanceOf(DiscordAPIError);
     expect((second as DiscordAPIError).code).toBe(40060);
     expect(fake.takeViolations().map((violation) => violation.reason)).toEqual([expect.stringMatching(/acknowledged twice/)]);
+  });
+
+  it('records a message whose content may ping because it lacks allowed_mentions', async () => {
+    handlers.set('ping', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: 'hello @everyone', allowedMentions: undefined });
+    });
+    // discord.js falls back to the client default; a raw REST call with no allowed_mentions does not.
+    await fake.slashCommand({ name: 'ping', member: fake.member({ username: 'ada' }) }).then((it) => it.waitForMessage());
+    expect(fake.takeViolations()).toEqual([]);
+    await client.rest.post(`/channels/${channelId}/messages`, { body: { content: 'hello @everyone' } });
+    expect(fake.takeViolations().map((v) => v.reason)).toEqual(['message content sent without allowed_mentions: every mention in it would ping']);
   });
 
   it('records unknown routes with a Discord-shaped 404', async () => {

@@ -905,6 +905,12 @@ export class FakeDiscord {
         return;
       }
     }
+    const written = messageWritten(method, match.template, parsed.json as Json | undefined);
+    if (written && typeof written.content === 'string' && written.content !== '' && written.allowed_mentions === undefined) {
+      // Discord accepts it, and parses every mention in the content: member-supplied text could ping
+      // @everyone. The bot sets allowed_mentions on every message (its client default).
+      this.violate(method, url.pathname, 'message content sent without allowed_mentions: every mention in it would ping');
+    }
     const content = (parsed.json as Json | undefined)?.content;
     if (match.template.startsWith('/channels/{channel_id}/messages') && typeof content === 'string' && content.length > this.channelMessageMaxLength) {
       const limit = this.channelMessageMaxLength;
@@ -1318,4 +1324,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const fake = new FakeDiscord(options);
   await fake.listen();
   return fake;
+}
+
+/** The message a request writes (its content may ping someone), or undefined for other requests. */
+function messageWritten(method: string, template: string, body: Json | undefined): Json | undefined {
+  if (!body || (method !== 'POST' && method !== 'PATCH')) return undefined;
+  if (template === '/interactions/{interaction_id}/{interaction_token}/callback') {
+    // 4: reply, 7: update the message of a component.
+    return body.type === 4 || body.type === 7 ? (body.data as Json | undefined) : undefined;
+  }
+  if (template.startsWith('/channels/{channel_id}/messages') || template.startsWith('/webhooks/{webhook_id}/{webhook_token}')) return body;
+  return undefined;
 }
