@@ -83,8 +83,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     uploads,
     concurrency: config.graderWorkers ?? availableParallelism(),
     logger,
-    // A grade cannot legitimately run longer than its timeout plus the dataset preparation.
-    staleAfterMs: config.gradeTimeoutMs + grader.limits.preparationTimeoutMs,
+    leaseMs: config.gradeLeaseMs,
   });
   const context: BotContext = {
     config,
@@ -99,6 +98,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       submissions,
       uploads,
       onQueued: () => gradingQueue.notify(),
+      leases: gradingQueue,
       maxUploadBytes: config.maxUploadBytes,
       downloadTimeoutMs: UPLOAD_DOWNLOAD_TIMEOUT_MS,
     }),

@@ -44,6 +44,7 @@ const envSchema = z.object({
   GRADE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(2048).default(128),
   GRADES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  GRADE_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(30),
 });
 
 export type Config = {
@@ -60,6 +61,8 @@ export type Config = {
   gradeTimeoutMs: number;
   maxUploadBytes: number;
   gradesPerHour: number;
+  /** How long a grade's claim lasts unrenewed: a dead process's grades are taken back after it. */
+  gradeLeaseMs: number;
 };
 
 export class ConfigError extends Error {
@@ -102,6 +105,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Co
     gradeTimeoutMs: v.GRADE_TIMEOUT_SECONDS * 1000,
     maxUploadBytes: Math.round(v.MAX_UPLOAD_MB * 1024 * 1024),
     gradesPerHour: v.GRADES_PER_HOUR,
+    gradeLeaseMs: Math.round(v.GRADE_LEASE_SECONDS * 1000),
   };
 }
 

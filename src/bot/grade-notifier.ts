@@ -5,7 +5,7 @@ import { InteractionWebhook, type Client } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Submission } from '../submissions/submission-service.ts';
 import type { BotContext } from './command.ts';
-import { failureEmbed, progressEmbed, resultMessage, type GradeStatusView } from './ui/grade-messages.ts';
+import { deletedEmbed, failureEmbed, progressEmbed, resultMessage, type GradeStatusView } from './ui/grade-messages.ts';
 
 /** Discord rate-limits webhook edits; progress needs no more than one edit per interval. */
 const MIN_EDIT_INTERVAL_MS = 1_500;
@@ -68,12 +68,17 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
     })().catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not update queue positions'));
   });
 
-  ctx.gradingQueue.on('finished', (submission: Submission) => {
+  function settle(submission: Submission, payload: Parameters<InteractionWebhook['editMessage']>[1]): void {
     finished.add(submission.id);
     lastEditAt.delete(submission.id);
     lastPosition.delete(submission.id);
-    void edit(submission, finalReply(submission, ctx)).finally(() => finished.delete(submission.id));
-  });
+    void edit(submission, payload).finally(() => finished.delete(submission.id));
+  }
+
+  ctx.gradingQueue.on('finished', (submission: Submission) => settle(submission, finalReply(submission, ctx)));
+  ctx.gradingQueue.on('deleted', (submission: Submission) =>
+    settle(submission, { embeds: [deletedEmbed(problemOf(submission), submission.fileName)], files: [] }),
+  );
 }
 
 /** The final reply for a graded or failed submission (also used for a stored duplicate). */

@@ -67,7 +67,13 @@ export const communityTips = pgTable(
   (t) => [index('community_tips_guild_status_idx').on(t.guildId, t.status, t.id)],
 );
 
-export const SUBMISSION_STATUSES = ['queued', 'running', 'graded', 'failed'] as const;
+/**
+ * receiving: the row exists while the upload downloads (so a restart can tell the member);
+ * queued -> running (a grader holds a renewed lease) -> graded or failed.
+ */
+export const SUBMISSION_STATUSES = ['receiving', 'queued', 'running', 'graded', 'failed'] as const;
+/** The statuses of a grade in flight: one per member at a time. */
+export const IN_FLIGHT_STATUSES = ['receiving', 'queued', 'running'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 /**
@@ -104,6 +110,11 @@ export const submissions = pgTable(
     /** Where the uploaded files wait while queued, so a restart can grade them. */
     filesPath: text('files_path'),
     attempts: integer('attempts').notNull().default(0),
+    /** Times a grader died holding this submission (its lease expired); two fail it for good. */
+    crashes: integer('crashes').notNull().default(0),
+    /** The process holding a receiving or running submission, and until when; it renews the lease. */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     /** Where to report the result (the Discord interaction that asked), so a restart can still answer. */
     replyTo: jsonb('reply_to').$type<Record<string, string | boolean>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -117,7 +128,8 @@ export const submissions = pgTable(
     index('submissions_queue_idx').on(t.status, t.id),
     index('submissions_member_idx').on(t.guildId, t.userId, t.problemId, t.fileSha256),
     // One grade in flight per member and server, whatever races the requests run.
-    uniqueIndex('submissions_one_in_flight_idx').on(t.guildId, t.userId).where(sql`status in ('queued', 'running')`),
+    uniqueIndex('submissions_one_in_flight_idx').on(t.guildId, t.userId).where(sql`status in ('receiving', 'queued', 'running')`),
+    index('submissions_lease_idx').on(t.leaseExpiresAt).where(sql`status in ('receiving', 'running')`),
   ],
 );
 

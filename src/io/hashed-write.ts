@@ -19,7 +19,15 @@ export async function writeHashed(
   maxBytes: number,
   tooLarge: (received: number) => Error,
 ): Promise<HashedWrite> {
-  await mkdir(dirname(destination), { recursive: true });
+  // The source may fail while the folder is made, before pipeline() listens: without a listener
+  // that 'error' would be an uncaught exception (the whole process). pipeline() still sees it.
+  const ignoreUntilPiped = () => {};
+  source.on('error', ignoreUntilPiped);
+  try {
+    await mkdir(dirname(destination), { recursive: true });
+  } finally {
+    source.off('error', ignoreUntilPiped);
+  }
   const hash = createHash('sha256');
   let size = 0;
   const meter = new Transform({

@@ -7,7 +7,7 @@ import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { MemberError } from '../member-error.ts';
 import { ok, refused, type Result } from '../result.ts';
 import { downloadToFile } from './download.ts';
-import type { Submission, SubmissionService } from './submission-service.ts';
+import type { LeaseHolder, Submission, SubmissionService } from './submission-service.ts';
 import { checkDeclaredUploads } from './upload-names.ts';
 import { UploadStore } from './upload-store.ts';
 
@@ -36,11 +36,15 @@ export type Refusal =
   | { kind: 'busy'; inFlight: Submission }
   | { kind: 'rate-limited'; retryAt: Date; perHour: number };
 
+export type LeaseKeeper = { readonly holder: LeaseHolder; keepLease(id: number): () => void };
+
 export type GradeIntakeOptions = {
   submissions: SubmissionService;
   uploads: UploadStore;
   /** Called once a submission is queued (the grading queue's wake-up). */
   onQueued(): void;
+  /** Holds the reservation's lease while its upload downloads (the grading queue renews it). */
+  leases: LeaseKeeper;
   maxUploadBytes: number;
   downloadTimeoutMs: number;
 };
@@ -56,9 +60,35 @@ export class GradeIntake {
     );
   }
 
+  /**
+   * Admits the request (one grade in flight, the hourly cap), then downloads the uploads. The
+   * submission row exists from the start, under a lease renewed while the upload downloads, so a
+   * process killed mid-download leaves a row the next sweep fails with a message to the member.
+   */
   async submit(request: GradeRequest): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
+    const reserved = await this.options.submissions.reserve(
+      {
+        guildId: request.guildId,
+        userId: request.userId,
+        userName: request.userName,
+        problemId: request.problem.id,
+        fileName: request.attachments.map((a) => a.name).join(' + '),
+        replyTo: request.replyTo,
+      },
+      this.options.leases.holder,
+    );
+    if (!reserved.ok) return reserved;
+    const release = this.options.leases.keepLease(reserved.value.id);
+    try {
+      return await this.receive(request, reserved.value);
+    } finally {
+      release();
+    }
+  }
+
+  private async receive(request: GradeRequest, reserved: Submission): Promise<Result<Accepted, Refusal>> {
     const { uploads, submissions } = this.options;
     const folder = await uploads.newFolder();
     const hashes: string[] = [];
@@ -78,26 +108,23 @@ export class GradeIntake {
       }
     } catch (error) {
       await uploads.remove(folder);
+      await submissions.abandon(reserved.id);
       if (error instanceof MemberError) return refused({ kind: 'upload', message: error.memberMessage });
       throw error;
     }
-
-    const created = await submissions.create({
-      guildId: request.guildId,
-      userId: request.userId,
-      userName: request.userName,
-      problemId: request.problem.id,
-      fileName: request.attachments.map((a) => a.name).join(' + '),
+    const received = await submissions.received(reserved.id, {
       fileSha256: hashes.length === 1 ? hashes[0] : createHash('sha256').update(hashes.join(':')).digest('hex'),
       fileSize: totalSize,
       filesPath: folder,
-      replyTo: request.replyTo,
     });
-    if (!created.ok || created.value.kind !== 'queued') await uploads.remove(folder);
-    if (!created.ok) return created;
-    if (created.value.kind === 'duplicate') return ok({ kind: 'duplicate', submission: created.value.submission });
-    const position = await submissions.queuePosition(created.value.submission.id);
+    if (received?.kind !== 'queued') await uploads.remove(folder);
+    if (!received) {
+      // The reservation was swept (the download outlived its lease) or deleted by the member.
+      return refused({ kind: 'upload', message: 'Your upload took too long to arrive and was dropped. Please send it again.' });
+    }
+    if (received.kind === 'duplicate') return ok({ kind: 'duplicate', submission: received.submission });
+    const position = await submissions.queuePosition(received.submission.id);
     this.options.onQueued();
-    return ok({ kind: 'queued', submission: created.value.submission, position });
+    return ok({ kind: 'queued', submission: received.submission, position });
   }
 }

@@ -3,23 +3,28 @@
 // the queue: this class only claims rows, so it can later be replaced by grader processes on other
 // machines that claim the same rows, without touching the commands.
 import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Logger } from '../log.ts';
 import { MemberError } from '../member-error.ts';
 import { silentLogger } from '../log.ts';
-import type { Submission, SubmissionService } from './submission-service.ts';
+import type { LeaseHolder, Submission, SubmissionService } from './submission-service.ts';
 import type { UploadStore } from './upload-store.ts';
 
 export type GraderLike = {
   grade(
     request: { problemId: string; files: Array<{ name: string; path: string; size: number }> },
-    options?: { onProgress?(progress: GradeProgress): void },
+    options?: { onProgress?(progress: GradeProgress): void; signal?: AbortSignal },
   ): Promise<GradeResult>;
 };
 
 export type QueueEvents = {
   progress: [submission: Submission, progress: GradeProgress];
+  /** A grade is recorded (graded or failed), by this process or by a sweep of expired leases. */
   finished: [submission: Submission];
+  /** The member deleted their data while this grade ran: nothing was recorded. */
+  deleted: [submission: Submission];
   /** A submission was claimed: those still waiting moved up. */
   moved: [];
 };
@@ -31,111 +36,208 @@ export type GradingQueueOptions = {
   /** Grades run at once (the grader's worker count). */
   concurrency: number;
   logger?: Logger;
-  /** How often to look for work queued by other processes or left by a crashed one. */
+  /** How often to look for work queued by other processes, and for expired leases. */
   pollMs?: number;
-  /** A running submission older than this was abandoned by a crashed process. */
-  staleAfterMs: number;
+  /**
+   * How long a claim lasts without renewal. The queue renews its leases every third of it; a
+   * process that dies stops renewing, and any live process takes its grades back after this long.
+   */
+  leaseMs: number;
 };
 
+/** Longest wait between two tries to record a grade while the database is unreachable. */
+const MAX_RECORD_RETRY_MS = 15_000;
+
 export class GradingQueue extends EventEmitter<QueueEvents> {
+  /** Claims new work (false once a stop begins). */
+  private claiming = false;
+  /** Records what it grades (false once the stop's grace period is over). */
   private running = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Cancels the grades still running when the grace period of a stop ends. */
+  private readonly shutdown = new AbortController();
+  /** Reservations whose uploads are being received in this process (see keepLease). */
+  private readonly receiving = new Set<number>();
   private pollTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private readonly logger: Logger;
+  /** This queue's leases: one owner id per process and start. */
+  readonly holder: LeaseHolder;
 
   constructor(private readonly options: GradingQueueOptions) {
     super();
     this.logger = options.logger ?? silentLogger;
+    this.holder = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs: options.leaseMs };
   }
 
   /**
-   * Starts grading. `resumeAll` puts every running submission back in the queue: right for the
-   * embedded database, where this is the only process; with PostgreSQL only stale ones are taken.
+   * Starts grading. `resumeAll` takes back every leased submission at once: right for the
+   * embedded database, where this is the only process; with PostgreSQL only expired leases are.
    */
   async start({ resumeAll }: { resumeAll: boolean }): Promise<void> {
-    const resumed = await this.options.submissions.requeueInterrupted(resumeAll ? 0 : this.options.staleAfterMs);
-    if (resumed > 0) this.logger.info({ resumed }, 'interrupted grades are back in the queue');
     this.running = true;
-    this.pollTimer = setInterval(() => this.notify(), this.options.pollMs ?? 5_000);
+    this.claiming = true;
+    await this.recover(resumeAll);
+    this.pollTimer = setInterval(() => {
+      void this.recover(false).finally(() => this.notify());
+    }, this.options.pollMs ?? 5_000);
     this.pollTimer.unref();
+    this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(1, Math.floor(this.options.leaseMs / 3)));
+    this.renewTimer.unref();
     this.notify();
   }
 
   /** Looks for work now (called after a submission is queued). */
   notify(): void {
-    if (!this.running) return;
+    if (!this.claiming) return;
     this.pumping ??= this.pump().finally(() => {
       this.pumping = undefined;
     });
   }
 
+  /** Puts back (or fails) what dead processes held; tells members about grades failed for good. */
+  private async recover(everyLease: boolean): Promise<void> {
+    try {
+      const { requeued, failed } = await this.options.submissions.recoverExpired({ everyLease });
+      if (requeued > 0) this.logger.info({ requeued }, 'grades whose grader stopped are back in the queue');
+      for (const submission of failed) {
+        this.logger.warn({ submission: submission.id, code: submission.errorCode }, 'grade failed after its process stopped');
+        if (submission.filesPath) await this.options.uploads.remove(submission.filesPath).catch(() => {});
+        this.emit('finished', submission);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not look for expired grade leases');
+    }
+  }
+
+  /**
+   * Renews the lease of a reservation while this process receives its upload; call the returned
+   * function once it is queued or dropped.
+   */
+  keepLease(id: number): () => void {
+    this.receiving.add(id);
+    return () => this.receiving.delete(id);
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.inFlight.keys(), ...this.receiving];
+    if (ids.length === 0) return;
+    try {
+      await this.options.submissions.renewLeases(ids, this.holder);
+    } catch (error) {
+      // The database is away: the lease may lapse, and the grade is then done again elsewhere.
+      this.logger.warn({ err: error }, 'could not renew grade leases');
+    }
+  }
+
   private async pump(): Promise<void> {
-    while (this.running && this.inFlight.size < this.options.concurrency) {
+    while (this.claiming && this.inFlight.size < this.options.concurrency) {
       let submission: Submission | undefined;
       try {
-        submission = await this.options.submissions.claimNext();
+        submission = await this.options.submissions.claimNext(this.holder);
       } catch (error) {
         this.logger.error({ err: error }, 'could not claim a submission');
         return;
       }
       if (!submission) return;
       this.emit('moved');
-      const task = this.run(submission)
-        .catch((error: unknown) => this.logger.error({ err: error, submission: submission.id }, 'could not record a grade'))
+      const claimed = submission;
+      const task = this.run(claimed)
+        .catch((error: unknown) => this.logger.error({ err: error, submission: claimed.id }, 'could not finish a grade'))
         .finally(() => {
-          this.inFlight.delete(task);
+          this.inFlight.delete(claimed.id);
           this.notify();
         });
-      this.inFlight.add(task);
+      this.inFlight.set(claimed.id, task);
     }
   }
 
   private async run(submission: Submission): Promise<void> {
     const { submissions, uploads, grader } = this.options;
     const log = this.logger.child({ submission: submission.id, problem: submission.problemId });
-    let finished: Submission;
+    let record: () => Promise<Submission | undefined>;
     try {
       if (!submission.filesPath) throw new Error('the submission has no stored files');
       const files = await uploads.files(submission.filesPath);
       this.emit('progress', submission, { stage: 'importing' });
       const result = await grader.grade(
         { problemId: submission.problemId, files },
-        { onProgress: (progress) => this.emit('progress', submission, progress) },
+        { onProgress: (progress) => this.emit('progress', submission, progress), signal: this.shutdown.signal },
       );
-      finished = await submissions.markGraded(submission.id, {
-        points: result.points,
-        metric: result.metricName,
-        metricValue: result.value ?? Number.NaN,
-        format: result.format,
-        backend: result.backend,
-        timings: { ...result.timings },
-        result: result as unknown as Record<string, unknown>,
-      });
       log.info({ points: result.points, value: result.value, backend: result.backend, ms: result.timings.totalMs }, 'graded');
+      record = () =>
+        submissions.markGraded(submission.id, {
+          points: result.points,
+          metric: result.metricName,
+          metricValue: result.value ?? Number.NaN,
+          format: result.format,
+          backend: result.backend,
+          timings: { ...result.timings },
+          result: result as unknown as Record<string, unknown>,
+        });
     } catch (error) {
       if (!this.running) {
-        // Shutting down: the grade was cut off, not failed. It stays running and the next start
-        // puts it back in the queue, files included.
-        log.info('grade interrupted by shutdown; it resumes at the next start');
+        // Shutting down: the grade was cut off, not failed. It goes back to the queue, files
+        // included, for the next process (or the next start).
+        const handedBack = await submissions.handBack(submission.id, this.holder).catch(() => false);
+        log.info({ handedBack }, 'grade interrupted by shutdown; it resumes later');
         return;
       }
       if (error instanceof MemberError) {
-        finished = await submissions.markFailed(submission.id, error.code, error.memberMessage);
         log.info({ code: error.code }, 'model refused');
+        record = () => submissions.markFailed(submission.id, error.code, error.memberMessage);
       } else {
-        finished = await submissions.markFailed(submission.id, 'internal', (error as Error).message);
         log.error({ err: error }, 'grading failed');
+        record = () => submissions.markFailed(submission.id, 'internal', (error as Error).message);
       }
     }
+    const finished = await this.recordPatiently(record, log);
+    if (finished === 'stopped') return;
     if (submission.filesPath) await uploads.remove(submission.filesPath).catch(() => {});
-    this.emit('finished', finished);
+    if (finished) {
+      this.emit('finished', finished);
+    } else if (!(await submissions.get(submission.id).catch(() => undefined))) {
+      log.info('the member deleted their data during the grade');
+      this.emit('deleted', submission);
+    } else {
+      log.info('another process recorded this grade first');
+    }
   }
 
-  /** Stops claiming work and waits for the grades in progress (up to `timeoutMs`). */
-  async stop(timeoutMs = 5_000): Promise<void> {
-    this.running = false;
+  /**
+   * Records a grade, trying again while the database is unreachable: the upload stays on disk and
+   * the lease is renewed (when the database answers) until the grade is recorded. A stop while it
+   * still fails leaves the grade to the lease: another process grades it again.
+   */
+  private async recordPatiently(record: () => Promise<Submission | undefined>, log: Logger): Promise<Submission | undefined | 'stopped'> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await record();
+      } catch (error) {
+        if (!this.running) return 'stopped';
+        const waitMs = Math.min(MAX_RECORD_RETRY_MS, 250 * 2 ** attempt);
+        log.warn({ err: error, attempt, waitMs }, 'could not record a grade; trying again');
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  /**
+   * Stops claiming work, lets the grades in progress finish for up to `graceMs`, then cancels
+   * the rest and hands them back to the queue (a clean stop is not a crash). Resolves once every
+   * grade is recorded or handed back.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.claiming = false;
     clearInterval(this.pollTimer);
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    const settled = () => Promise.allSettled([...this.inFlight.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settled(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    this.running = false;
+    this.shutdown.abort(new Error('the bot is stopping'));
+    await settled();
+    clearInterval(this.renewTimer);
   }
 }

@@ -1,9 +1,12 @@
-// Submissions are the source of truth of the grading queue: a row is queued, claimed (running),
-// then graded or failed. Claiming is one UPDATE ... FOR UPDATE SKIP LOCKED, so several grader
-// processes on one PostgreSQL never take the same submission.
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+// Submissions are the source of truth of the grading queue. A row is created when /grade starts
+// receiving an upload (receiving), queued once the files are stored, claimed by a grader (running),
+// then graded or failed. Receiving and running rows hold a lease that their process renews; any
+// live process puts back (or fails) a row whose lease expired, so a killed process loses nothing.
+// Claiming is one UPDATE ... FOR UPDATE SKIP LOCKED, so several grader processes on one PostgreSQL
+// never take the same submission.
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { submissions, type SubmissionStatus } from '../db/schema.ts';
+import { IN_FLIGHT_STATUSES, submissions } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { rowsOf } from '../db/rows.ts';
@@ -17,23 +20,33 @@ export type SubmissionLimits = {
   perHour: number;
 };
 
-export type NewSubmission = {
+/** A grade whose grader died this many times (its lease expired while running) is failed. */
+export const MAX_GRADER_CRASHES = 2;
+
+export type GradeRequestRow = {
   guildId: string;
   userId: string;
   userName: string;
   problemId: string;
   fileName: string;
+  replyTo?: Record<string, string | boolean>;
+};
+
+export type ReceivedFiles = {
   fileSha256: string;
   fileSize: number;
   /** Where the uploaded files wait (UploadStore). */
   filesPath?: string;
-  replyTo?: Record<string, string | boolean>;
 };
 
-export type CreateResult = Result<
-  { kind: 'queued' | 'duplicate'; submission: Submission },
-  { kind: 'busy'; inFlight: Submission } | { kind: 'rate-limited'; retryAt: Date; perHour: number }
->;
+export type NewSubmission = GradeRequestRow & ReceivedFiles;
+
+/** Who holds a lease: one id per process (or queue), and for how long a lease lasts. */
+export type LeaseHolder = { owner: string; leaseMs: number };
+
+export type AdmissionRefusal = { kind: 'busy'; inFlight: Submission } | { kind: 'rate-limited'; retryAt: Date; perHour: number };
+
+export type CreateResult = Result<{ kind: 'queued' | 'duplicate'; submission: Submission }, AdmissionRefusal>;
 
 export type GradedOutcome = {
   points: number;
@@ -45,11 +58,21 @@ export type GradedOutcome = {
   result: Record<string, unknown>;
 };
 
+/** What a sweep of expired leases did: rows put back in the queue, and rows it failed for good. */
+export type Recovery = { requeued: number; failed: Submission[] };
+
+export const UPLOAD_INTERRUPTED_MESSAGE =
+  'The bot restarted while your upload was being received, so it was not graded. Please send it again.';
+export const GRADER_CRASHED_MESSAGE =
+  `This model crashed the grader ${MAX_GRADER_CRASHES} times, so it will not be graded again. Check its size and layers against the problem (see /problems show), save it again with model.save("model.h5"), and upload that file.`;
+
 /** Each queued submission with its member's turn: 1 for their oldest, 2 for the next, ... */
 const queuedTurns = sql`(
   select id, row_number() over (partition by guild_id, user_id order by id) as turn
   from ${submissions} where status = 'queued'
 )`;
+
+const inFlight = inArray(submissions.status, [...IN_FLIGHT_STATUSES]);
 
 export class SubmissionService {
   constructor(
@@ -61,12 +84,12 @@ export class SubmissionService {
   ) {}
 
   /**
-   * Records a grade request. The same file for the same problem returns the stored result; a
-   * member has one grade in flight at a time and a cap per hour. Both are decided inside one
-   * transaction holding the member's advisory lock (and the one-in-flight unique index backs the
-   * first), so concurrent requests cannot pass together.
+   * Admits a grade request before its upload is received: a member has one grade in flight at a
+   * time and a cap per hour. Both are decided inside one transaction holding the member's advisory
+   * lock (and the one-in-flight unique index backs the first), so concurrent requests cannot pass
+   * together. The row is `receiving` under `holder`'s lease until received() or abandon().
    */
-  async create(input: NewSubmission): Promise<CreateResult> {
+  async reserve(input: GradeRequestRow, holder: LeaseHolder): Promise<Result<Submission, AdmissionRefusal>> {
     const problem = this.catalog.find((p) => p.id === input.problemId);
     if (!problem) throw new Error(`unknown problem ${input.problemId}`);
     const now = this.now();
@@ -76,21 +99,10 @@ export class SubmissionService {
     const attempt = await this.mockExam.timedAttempt(input.guildId, input.userId, week);
     const timed = attempt !== undefined && attempt.startedAt <= now && now < attempt.endsAt;
     const mine = and(eq(submissions.guildId, input.guildId), eq(submissions.userId, input.userId));
-    return this.db.transaction(async (tx): Promise<CreateResult> => {
+    return this.db.transaction(async (tx): Promise<Result<Submission, AdmissionRefusal>> => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`submission:${input.guildId}:${input.userId}`}))`);
-      const [duplicate] = await tx
-        .select()
-        .from(submissions)
-        .where(and(mine, eq(submissions.problemId, input.problemId), eq(submissions.fileSha256, input.fileSha256), eq(submissions.status, 'graded')))
-        .orderBy(asc(submissions.id))
-        .limit(1);
-      if (duplicate) return ok({ kind: 'duplicate', submission: duplicate });
-      const [inFlight] = await tx
-        .select()
-        .from(submissions)
-        .where(and(mine, inArray(submissions.status, ['queued', 'running'])))
-        .limit(1);
-      if (inFlight) return refused({ kind: 'busy', inFlight });
+      const [busy] = await tx.select().from(submissions).where(and(mine, inFlight)).limit(1);
+      if (busy) return refused({ kind: 'busy', inFlight: busy });
       const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
       const recent = await tx
         .select({ createdAt: submissions.createdAt })
@@ -101,12 +113,72 @@ export class SubmissionService {
         const retryAt = new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000);
         return refused({ kind: 'rate-limited', retryAt, perHour: this.limits.perHour });
       }
-      const [submission] = await tx
+      const [row] = await tx
         .insert(submissions)
-        .values({ ...input, weight: problem.weight, week, timed, status: 'queued', createdAt: now })
+        .values({
+          ...input,
+          fileSha256: '',
+          fileSize: 0,
+          weight: problem.weight,
+          week,
+          timed,
+          status: 'receiving',
+          createdAt: now,
+          leaseOwner: holder.owner,
+          leaseExpiresAt: new Date(now.getTime() + holder.leaseMs),
+        })
         .returning();
-      return ok({ kind: 'queued', submission });
+      return ok(row);
     });
+  }
+
+  /**
+   * The upload of a reserved row is stored: it joins the queue, unless the member had this very
+   * file graded for this problem before; then the reservation is dropped and the stored grade is
+   * the answer. Undefined when the reservation no longer exists (expired and failed, or deleted).
+   */
+  async received(id: number, files: ReceivedFiles): Promise<{ kind: 'queued' | 'duplicate'; submission: Submission } | undefined> {
+    const reserved = await this.get(id);
+    if (!reserved || reserved.status !== 'receiving') return undefined;
+    const [duplicate] = await this.db
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.guildId, reserved.guildId),
+          eq(submissions.userId, reserved.userId),
+          eq(submissions.problemId, reserved.problemId),
+          eq(submissions.fileSha256, files.fileSha256),
+          eq(submissions.status, 'graded'),
+        ),
+      )
+      .orderBy(asc(submissions.id))
+      .limit(1);
+    if (duplicate) {
+      await this.abandon(id);
+      return { kind: 'duplicate', submission: duplicate };
+    }
+    const [queued] = await this.db
+      .update(submissions)
+      .set({ ...files, status: 'queued', leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(submissions.id, id), eq(submissions.status, 'receiving')))
+      .returning();
+    return queued ? { kind: 'queued', submission: queued } : undefined;
+  }
+
+  /** Drops a reservation whose upload was refused (the member was told why). */
+  async abandon(id: number): Promise<void> {
+    await this.db.delete(submissions).where(and(eq(submissions.id, id), eq(submissions.status, 'receiving')));
+  }
+
+  /** reserve() and received() at once, for files already at hand (tests, the CLI, imports). */
+  async create(input: NewSubmission, holder: LeaseHolder = { owner: 'create', leaseMs: 60_000 }): Promise<CreateResult> {
+    const { fileSha256, fileSize, filesPath, ...request } = input;
+    const reserved = await this.reserve(request, holder);
+    if (!reserved.ok) return reserved;
+    const received = await this.received(reserved.value.id, { fileSha256, fileSize, filesPath });
+    if (!received) throw new Error(`submission ${reserved.value.id} vanished while it was created`);
+    return ok(received);
   }
 
   async get(id: number): Promise<Submission | undefined> {
@@ -115,14 +187,15 @@ export class SubmissionService {
   }
 
   /**
-   * Claims the next queued submission. Fair between members: a member's second queued
-   * submission waits until every member's first one has been taken. SKIP LOCKED lets several
-   * grader processes claim at once, each getting a different row.
+   * Claims the next queued submission under `holder`'s lease. Fair between members: a member's
+   * second queued submission waits until every member's first one has been taken. SKIP LOCKED
+   * lets several grader processes claim at once, each getting a different row.
    */
-  async claimNext(): Promise<Submission | undefined> {
-    const startedAt = this.now().toISOString();
+  async claimNext(holder: LeaseHolder = { owner: 'claim', leaseMs: 60_000 }): Promise<Submission | undefined> {
+    const now = this.now();
     const rows = await this.db.execute(sql`
-      update ${submissions} set status = 'running', started_at = ${startedAt}, attempts = attempts + 1
+      update ${submissions} set status = 'running', started_at = ${now.toISOString()}, attempts = attempts + 1,
+        lease_owner = ${holder.owner}, lease_expires_at = ${new Date(now.getTime() + holder.leaseMs).toISOString()}
       where id = (
         select s.id from ${submissions} as s
         join ${queuedTurns} as q on q.id = s.id
@@ -134,6 +207,55 @@ export class SubmissionService {
       returning id`);
     const [claimed] = rowsOf<{ id: number }>(rows);
     return claimed ? this.get(claimed.id) : undefined;
+  }
+
+  /** Extends the lease of the submissions `holder` still holds; returns how many it holds. */
+  async renewLeases(ids: number[], holder: LeaseHolder): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.db
+      .update(submissions)
+      .set({ leaseExpiresAt: new Date(this.now().getTime() + holder.leaseMs) })
+      .where(and(inArray(submissions.id, ids), eq(submissions.leaseOwner, holder.owner), inArray(submissions.status, ['receiving', 'running'])))
+      .returning({ id: submissions.id });
+    return rows.length;
+  }
+
+  /** A grade cut off by a clean stop goes back to the queue as it was (no crash counted). */
+  async handBack(id: number, holder: LeaseHolder): Promise<boolean> {
+    const rows = await this.db
+      .update(submissions)
+      .set({ status: 'queued', startedAt: null, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(submissions.id, id), eq(submissions.status, 'running'), eq(submissions.leaseOwner, holder.owner)))
+      .returning({ id: submissions.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Sweeps leases that expired (their process died): a running grade goes back to the queue, or is
+   * failed once its grader died MAX_GRADER_CRASHES times; an upload that was being received is
+   * failed, telling the member to send it again. `everyLease` treats every lease as expired: right
+   * at the start of the only process on the embedded database, whose earlier life held them all.
+   */
+  async recoverExpired({ everyLease = false } = {}): Promise<Recovery> {
+    const now = this.now();
+    const expired = everyLease ? sql`true` : lte(submissions.leaseExpiresAt, now);
+    const released = { leaseOwner: null, leaseExpiresAt: null };
+    const interrupted = await this.db
+      .update(submissions)
+      .set({ status: 'failed', errorCode: 'upload-interrupted', error: UPLOAD_INTERRUPTED_MESSAGE, finishedAt: now, ...released })
+      .where(and(eq(submissions.status, 'receiving'), expired))
+      .returning();
+    const crashedTwice = await this.db
+      .update(submissions)
+      .set({ status: 'failed', errorCode: 'grader-crashed', error: GRADER_CRASHED_MESSAGE, finishedAt: now, crashes: sql`${submissions.crashes} + 1`, ...released })
+      .where(and(eq(submissions.status, 'running'), expired, gte(submissions.crashes, MAX_GRADER_CRASHES - 1)))
+      .returning();
+    const requeued = await this.db
+      .update(submissions)
+      .set({ status: 'queued', startedAt: null, crashes: sql`${submissions.crashes} + 1`, ...released })
+      .where(and(eq(submissions.status, 'running'), expired))
+      .returning({ id: submissions.id });
+    return { requeued: requeued.length, failed: [...interrupted, ...crashedTwice] };
   }
 
   /** The queued submissions in the order claimNext takes them. */
@@ -155,42 +277,33 @@ export class SubmissionService {
     return rowsOf<{ position: number }>(rows)[0]?.position ?? 0;
   }
 
-  async markGraded(id: number, outcome: GradedOutcome): Promise<Submission> {
+  /**
+   * Records a grade. Undefined when the submission is no longer in flight: another process
+   * recorded it first, or the member deleted their data meanwhile. Each grade is answered once.
+   */
+  async markGraded(id: number, outcome: GradedOutcome): Promise<Submission | undefined> {
     const current = await this.get(id);
-    if (!current) throw new Error(`submission ${id} does not exist`);
+    if (!current) return undefined;
     // A grade that finishes after its week closed counts for the new week.
     const week = (await this.mockExam.isClosed(current.guildId, current.week))
       ? await this.mockExam.weekForSubmission(current.guildId)
       : current.week;
     const [row] = await this.db
       .update(submissions)
-      .set({ ...outcome, week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null })
-      .where(eq(submissions.id, id))
+      .set({ ...outcome, week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(submissions.id, id), inFlight))
       .returning();
     return row;
   }
 
-  async markFailed(id: number, errorCode: string, error: string, extra: { format?: string; backend?: string } = {}): Promise<Submission> {
+  /** Records a refusal; undefined when the submission is no longer in flight (see markGraded). */
+  async markFailed(id: number, errorCode: string, error: string, extra: { format?: string; backend?: string } = {}): Promise<Submission | undefined> {
     const [row] = await this.db
       .update(submissions)
-      .set({ status: 'failed', errorCode, error, finishedAt: this.now(), ...extra })
-      .where(eq(submissions.id, id))
+      .set({ status: 'failed', errorCode, error, finishedAt: this.now(), leaseOwner: null, leaseExpiresAt: null, ...extra })
+      .where(and(eq(submissions.id, id), inFlight))
       .returning();
     return row;
-  }
-
-  /**
-   * Puts running submissions back in the queue: at start for this process's own interrupted work
-   * (with one process), or those running longer than `olderThanMs` (a crashed grader elsewhere).
-   */
-  async requeueInterrupted(olderThanMs = 0): Promise<number> {
-    const cutoff = new Date(this.now().getTime() - olderThanMs);
-    const rows = await this.db
-      .update(submissions)
-      .set({ status: 'queued' as SubmissionStatus, startedAt: null })
-      .where(and(eq(submissions.status, 'running'), sql`${submissions.startedAt} <= ${cutoff.toISOString()}`))
-      .returning({ id: submissions.id });
-    return rows.length;
   }
 
   /** The member's best points per problem (any week), for /problems. */

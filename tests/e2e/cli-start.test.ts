@@ -55,7 +55,8 @@ describe('tf-study-bot start', () => {
     const signalledAt = Date.now();
     const { code, at } = await exited;
     expect(code).toBe(0);
-    expect(at - signalledAt).toBeLessThan(10_000);
+    // A hang detector, not a speed goal: the stop is bounded by the drain (5 s) and the grade grace (2 s).
+    expect(at - signalledAt).toBeLessThan(30_000);
     expect(stdout).toContain('"msg":"bot stopped"');
     expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
   });

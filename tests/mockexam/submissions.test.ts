@@ -3,7 +3,13 @@ import type { DatabaseHandle } from '../../src/db/client.ts';
 import { submissions } from '../../src/db/schema.ts';
 import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
-import { SubmissionService, type NewSubmission } from '../../src/submissions/submission-service.ts';
+import { eq } from 'drizzle-orm';
+import {
+  GRADER_CRASHED_MESSAGE,
+  SubmissionService,
+  UPLOAD_INTERRUPTED_MESSAGE,
+  type NewSubmission,
+} from '../../src/submissions/submission-service.ts';
 import { problemCatalog } from '../../problems/index.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
@@ -129,14 +135,68 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     }
   });
 
-  it('puts interrupted work back in the queue', async () => {
+  it('takes back a grade whose lease expired, and fails it once its grader died twice', async () => {
+    const holder = { owner: 'process-a', leaseMs: 30_000 };
     const created = await create(request('fay', 'f1'));
     if (created.kind !== 'queued') throw new Error(created.kind);
-    const claimed = await subs.claimNext();
-    expect(claimed!.status).toBe('running');
-    expect(await subs.requeueInterrupted()).toBe(1);
-    const again = await subs.claimNext();
-    expect(again!.id).toBe(created.submission.id);
-    expect(again!.attempts).toBe(2);
+    expect((await subs.claimNext(holder))!.status).toBe('running');
+    // Renewed before it expires: nothing to take back.
+    clock = new Date(clock.getTime() + 20_000);
+    expect(await subs.renewLeases([created.submission.id], holder)).toBe(1);
+    clock = new Date(clock.getTime() + 20_000);
+    expect(await subs.recoverExpired()).toEqual({ requeued: 0, failed: [] });
+    // The process dies: its lease runs out, and any process puts the grade back.
+    clock = new Date(clock.getTime() + 30_001);
+    expect(await subs.recoverExpired()).toEqual({ requeued: 1, failed: [] });
+    const again = await subs.claimNext({ owner: 'process-b', leaseMs: 30_000 });
+    expect(again).toMatchObject({ id: created.submission.id, attempts: 2, crashes: 1 });
+    // process-a cannot renew what process-b holds now.
+    expect(await subs.renewLeases([created.submission.id], holder)).toBe(0);
+    clock = new Date(clock.getTime() + 30_001);
+    const { requeued, failed } = await subs.recoverExpired();
+    expect(requeued).toBe(0);
+    expect(failed).toEqual([expect.objectContaining({ id: created.submission.id, status: 'failed', errorCode: 'grader-crashed', crashes: 2 })]);
+    expect(failed[0].error).toBe(GRADER_CRASHED_MESSAGE);
+    expect(await subs.claimNext()).toBeUndefined();
+  });
+
+  it('hands a grade cut off by a clean stop back to the queue without counting a crash', async () => {
+    const holder = { owner: 'process-c', leaseMs: 30_000 };
+    const created = await create(request('gil', 'g1'));
+    if (created.kind !== 'queued') throw new Error(created.kind);
+    await subs.claimNext(holder);
+    expect(await subs.handBack(created.submission.id, { owner: 'someone-else', leaseMs: 1 })).toBe(false);
+    expect(await subs.handBack(created.submission.id, holder)).toBe(true);
+    expect(await subs.get(created.submission.id)).toMatchObject({ status: 'queued', crashes: 0, leaseOwner: null });
+    await subs.markFailed((await subs.claimNext())!.id, 'test', 'done with it');
+  });
+
+  it('fails an upload that was still being received when its process died, with a message for the member', async () => {
+    const reserved = await subs.reserve(
+      { guildId: 'g', userId: 'ida', userName: 'ida', problemId: 'mnist', fileName: 'model.h5' },
+      { owner: 'process-d', leaseMs: 90_000 },
+    );
+    if (!reserved.ok) throw new Error('not reserved');
+    expect(reserved.value.status).toBe('receiving');
+    // While it is received, the member has a grade in flight.
+    expect((await create(request('ida', 'other'))).kind).toBe('busy');
+    clock = new Date(clock.getTime() + 90_001);
+    const { failed } = await subs.recoverExpired();
+    expect(failed).toEqual([expect.objectContaining({ id: reserved.value.id, status: 'failed', errorCode: 'upload-interrupted', error: UPLOAD_INTERRUPTED_MESSAGE })]);
+    // Too late to receive it now.
+    expect(await subs.received(reserved.value.id, { fileSha256: 'x', fileSize: 1 })).toBeUndefined();
+  });
+
+  it('records a grade once: a second recording, or one after the member deleted it, records nothing', async () => {
+    const created = await create(request('jon', 'j1'));
+    if (created.kind !== 'queued') throw new Error(created.kind);
+    await subs.claimNext();
+    const outcome = { points: 3, metric: 'accuracy', metricValue: 0.9, format: 'keras2-h5', backend: 'cpu', timings: {}, result: {} };
+    expect(await subs.markGraded(created.submission.id, outcome)).toMatchObject({ status: 'graded', points: 3 });
+    expect(await subs.markGraded(created.submission.id, { ...outcome, points: 5 })).toBeUndefined();
+    expect(await subs.markFailed(created.submission.id, 'internal', 'late')).toBeUndefined();
+    expect(await subs.get(created.submission.id)).toMatchObject({ status: 'graded', points: 3 });
+    await handle.db.delete(submissions).where(eq(submissions.id, created.submission.id));
+    expect(await subs.markGraded(created.submission.id, outcome)).toBeUndefined();
   });
 });

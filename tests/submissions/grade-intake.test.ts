@@ -55,7 +55,7 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     root = mkdtempSync(join(tmpdir(), 'tsb-intake-'));
     const settings = new GuildSettingsService(handle.db, 'UTC', clock);
     submissions = new SubmissionService(handle.db, new MockExamService(handle.db, settings, problemCatalog, clock), problemCatalog, { perHour: 10 }, clock);
-    intake = new GradeIntake({ submissions, uploads: new UploadStore(root), onQueued: () => wakeUps++, maxUploadBytes: 1024, downloadTimeoutMs: 30_000 });
+    intake = new GradeIntake({ submissions, uploads: new UploadStore(root), onQueued: () => wakeUps++, leases: { holder: { owner: 'intake-test', leaseMs: 60_000 }, keepLease: () => () => {} }, maxUploadBytes: 1024, downloadTimeoutMs: 30_000 });
   });
   afterAll(async () => {
     await handle.close();

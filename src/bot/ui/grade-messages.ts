@@ -143,3 +143,12 @@ export function failureEmbed(problem: ProblemDefinition | undefined, fileName: s
     )
     .setFooter({ text: fileName.slice(0, 200) });
 }
+
+/** The reply of a grade whose data the member deleted (/privacy) while it ran. */
+export function deletedEmbed(problem: ProblemDefinition | undefined, fileName: string): EmbedBuilder {
+  return new EmbedBuilder()
+    .setTitle(`${problem?.title ?? 'Grade'}: not graded`.slice(0, 256))
+    .setColor(COLOURS.failed)
+    .setDescription('You deleted your data in this server while this model was being graded, so nothing was recorded.')
+    .setFooter({ text: fileName.slice(0, 200) });
+}

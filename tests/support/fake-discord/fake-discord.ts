@@ -86,7 +86,16 @@ interface StoredFile {
   filename: string;
   contentType: string;
   bytes: Buffer;
+  /** Serve the first half of the file, then nothing more until the connection closes. */
+  stall?: boolean;
 }
+
+export type CdnFileOptions = {
+  contentType?: string;
+  description?: string;
+  /** The download sends half the file, then hangs (to stop the bot while it downloads). */
+  stall?: boolean;
+};
 
 /** An option value in `slashCommand({ options })`: plain values, a CDN attachment, a member. */
 export type OptionValue = string | number | boolean | Json | FakeMember;
@@ -193,7 +202,7 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Role changes made through `PUT/DELETE /guilds/:g/members/:u/roles/:r`. */
   readonly roleChanges: { guildId: string; userId: string; roleId: string; action: 'add' | 'remove' }[] = [];
-  readonly cdn: { add: (filename: string, bytes: Uint8Array, options?: { contentType?: string; description?: string }) => Json };
+  readonly cdn: { add: (filename: string, bytes: Uint8Array, options?: CdnFileOptions) => Json };
 
   private readonly ids = new SnowflakeGenerator();
   private readonly openapi: DiscordOpenApi;
@@ -742,10 +751,10 @@ export class FakeDiscord {
 
   // ---- CDN and files -------------------------------------------------------------------------
 
-  private addCdnFile(filename: string, bytes: Uint8Array, options: { contentType?: string; description?: string } = {}): Json {
+  private addCdnFile(filename: string, bytes: Uint8Array, options: CdnFileOptions = {}): Json {
     const id = this.ids.next();
     const contentType = options.contentType ?? guessContentType(filename);
-    this.files.set(id, { filename, contentType, bytes: Buffer.from(bytes) });
+    this.files.set(id, { filename, contentType, bytes: Buffer.from(bytes), stall: options.stall });
     const url = `${this.baseUrl}/ephemeral-attachments/${this.applicationId}/${id}/${encodeURIComponent(filename)}`;
     const attachment: Json = { id, filename, size: bytes.byteLength, url, proxy_url: url, content_type: contentType, ephemeral: true };
     if (options.description) attachment.description = options.description;
@@ -847,6 +856,11 @@ export class FakeDiscord {
         return;
       }
       res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+      if (file.stall) {
+        // A download that hangs mid-way (a slow or broken CDN): the client decides when to give up.
+        res.write(file.bytes.subarray(0, Math.floor(file.bytes.length / 2)));
+        return;
+      }
       res.end(file.bytes);
       return;
     }
