@@ -40,8 +40,6 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const ephemeral = !(interaction.options.getBoolean('public') ?? settings.gradeVisibility === 'public');
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const modelName = attachments[0].name;
-  await interaction.editReply({ embeds: [progressEmbed(problem, modelName, { step: 'downloading' })] });
-
   const outcome = await ctx.gradeIntake.submit({
     guildId: interaction.guildId,
     userId: interaction.user.id,
@@ -49,6 +47,9 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     problem,
     attachments,
     replyTo: { applicationId: interaction.applicationId, token: interaction.token, ephemeral },
+  }, {
+    // Once the grade is recorded as received: from then on a restart can still answer this reply.
+    onAdmitted: async () => void (await interaction.editReply({ embeds: [progressEmbed(problem, modelName, { step: 'downloading' })] })),
   });
   if (!outcome.ok) {
     await interaction.editReply({ embeds: [failureEmbed(problem, modelName, refusalText(outcome.reason, ctx.catalog), false)] });

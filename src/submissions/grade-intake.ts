@@ -65,7 +65,7 @@ export class GradeIntake {
    * submission row exists from the start, under a lease renewed while the upload downloads, so a
    * process killed mid-download leaves a row the next sweep fails with a message to the member.
    */
-  async submit(request: GradeRequest): Promise<Result<Accepted, Refusal>> {
+  async submit(request: GradeRequest, hooks: { onAdmitted?(): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
     const reserved = await this.options.submissions.reserve(
@@ -82,7 +82,11 @@ export class GradeIntake {
     if (!reserved.ok) return reserved;
     const release = this.options.leases.keepLease(reserved.value.id);
     try {
+      await hooks.onAdmitted?.();
       return await this.receive(request, reserved.value);
+    } catch (error) {
+      await this.options.submissions.abandon(reserved.value.id);
+      throw error;
     } finally {
       release();
     }
@@ -108,9 +112,9 @@ export class GradeIntake {
       }
     } catch (error) {
       await uploads.remove(folder);
+      if (!(error instanceof MemberError)) throw error;
       await submissions.abandon(reserved.id);
-      if (error instanceof MemberError) return refused({ kind: 'upload', message: error.memberMessage });
-      throw error;
+      return refused({ kind: 'upload', message: error.memberMessage });
     }
     const received = await submissions.received(reserved.id, {
       fileSha256: hashes.length === 1 ? hashes[0] : createHash('sha256').update(hashes.join(':')).digest('hex'),
