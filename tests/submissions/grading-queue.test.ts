@@ -1,0 +1,89 @@
+// The grading queue without Discord or a real grader: how it records a grade when the database
+// fails for a while (the embedded database's equivalent of an outage: its writes throw), and how a
+// stop hands back what it cut off.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemCatalog } from '../../problems/index.ts';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import type { GradeResult } from '../../src/grading/grader.ts';
+import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
+import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
+import { GradingQueue, type GraderLike } from '../../src/submissions/grading-queue.ts';
+import { SubmissionService, type Submission } from '../../src/submissions/submission-service.ts';
+import { UploadStore } from '../../src/submissions/upload-store.ts';
+import { openTestDatabase } from '../support/db.ts';
+
+const result = { points: 4, metricName: 'accuracy', value: 0.97, format: 'keras2-h5', backend: 'cpu', timings: { totalMs: 5 } } as unknown as GradeResult;
+
+describe('GradingQueue', () => {
+  let handle: DatabaseHandle;
+  let root: string;
+  let submissions: SubmissionService;
+  let uploads: UploadStore;
+  const clock = () => new Date('2026-11-30T10:00:00Z');
+
+  beforeAll(async () => {
+    handle = await openTestDatabase('pglite');
+    root = mkdtempSync(join(tmpdir(), 'tsb-queue-'));
+    const settings = new GuildSettingsService(handle.db, 'UTC', clock);
+    submissions = new SubmissionService(handle.db, new MockExamService(handle.db, settings, problemCatalog, clock), problemCatalog, { perHour: 100 }, clock);
+    uploads = new UploadStore(root);
+  });
+  afterAll(async () => {
+    await handle.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function queueUpload(userId: string): Promise<Submission> {
+    const folder = await uploads.newFolder();
+    writeFileSync(join(folder, UploadStore.fileName(0, 'model.h5')), 'bytes');
+    const created = await submissions.create({ guildId: 'g', userId, userName: userId, problemId: 'mnist', fileName: 'model.h5', fileSha256: userId, fileSize: 5, filesPath: folder });
+    if (!created.ok || created.value.kind !== 'queued') throw new Error('not queued');
+    return created.value.submission;
+  }
+
+  it('keeps trying to record a grade while the database fails, keeping the upload, and reports it once', async () => {
+    const submission = await queueUpload('ada');
+    let failures = 0;
+    const flaky = Object.create(submissions) as SubmissionService;
+    flaky.markGraded = async (id, outcome) => {
+      // The upload is still there every time recording fails.
+      expect(existsSync(submission.filesPath!)).toBe(true);
+      if (failures++ < 3) throw new Error('Connection terminated unexpectedly');
+      return submissions.markGraded(id, outcome);
+    };
+    const grader: GraderLike = { grade: async () => result };
+    const queue = new GradingQueue({ submissions: flaky, grader, uploads, concurrency: 1, leaseMs: 30_000 });
+    const finished: Submission[] = [];
+    const done = new Promise<void>((resolve) => queue.on('finished', (s) => (finished.push(s), resolve())));
+    await queue.start({ resumeAll: false });
+    await done;
+    await queue.stop(0);
+    expect(failures).toBe(4);
+    expect(finished).toEqual([expect.objectContaining({ id: submission.id, status: 'graded', points: 4 })]);
+    expect(existsSync(submission.filesPath!)).toBe(false);
+  });
+
+  it('hands a grade cut off by a stop back to the queue, with its files', async () => {
+    const submission = await queueUpload('ben');
+    let started!: () => void;
+    const grading = new Promise<void>((resolve) => (started = resolve));
+    const grader: GraderLike = {
+      // Runs until it is cancelled, like a long evaluation.
+      grade: (_request, options) =>
+        new Promise((_resolve, reject) => {
+          started();
+          options?.signal?.addEventListener('abort', () => reject(options.signal!.reason));
+        }),
+    };
+    const queue = new GradingQueue({ submissions, grader, uploads, concurrency: 1, leaseMs: 30_000 });
+    await queue.start({ resumeAll: false });
+    await grading;
+    expect((await submissions.get(submission.id))!.status).toBe('running');
+    await queue.stop(0);
+    expect(await submissions.get(submission.id)).toMatchObject({ status: 'queued', crashes: 0, leaseOwner: null });
+    expect(existsSync(submission.filesPath!)).toBe(true);
+  });
+});
