@@ -19,7 +19,8 @@ export class DataDirLockedError extends Error {
   }
 }
 
-type LockContent = { pid: number; hostname: string };
+/** `processStart` tells a holder from a later process that got the same pid (Linux only). */
+type LockContent = { pid: number; hostname: string; processStart?: string };
 
 function readLock(path: string): LockContent | undefined {
   try {
@@ -28,6 +29,27 @@ function readLock(path: string): LockContent | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * When the process started, in clock ticks since boot (field 22 of /proc/<pid>/stat): with the
+ * pid, it names one process for good. Undefined where there is no /proc.
+ */
+export function processStartOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock's holder still runs: its pid is alive and, where it can be told, is the same process. */
+function isHolderRunning(holder: LockContent): boolean {
+  if (!isProcessAlive(holder.pid)) return false;
+  const start = processStartOf(holder.pid);
+  return holder.processStart === undefined || start === undefined || start === holder.processStart;
 }
 
 function isProcessAlive(pid: number): boolean {
@@ -43,13 +65,14 @@ function isProcessAlive(pid: number): boolean {
 export type DataDirLock = { path: string; release(): void };
 
 /**
- * Takes the lock on `dataDir` or throws DataDirLockedError. A lock left by a dead process, or by a
- * previous life of this very pid (a container restarted as pid 1), is taken over.
+ * Takes the lock on `dataDir` or throws DataDirLockedError. A lock left by a dead process, by one
+ * whose pid another process has since, or by a previous life of this very pid (a container
+ * restarted as pid 1), is taken over.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE_NAME);
-  const content: LockContent = { pid: process.pid, hostname: hostname() };
+  const content: LockContent = { pid: process.pid, hostname: hostname(), processStart: processStartOf(process.pid) };
   // The content is written to a private file first and hard-linked into place, so the lock file
   // appears atomically with its content and is never seen half-written.
   const draft = `${path}.${process.pid}.tmp`;
@@ -80,10 +103,11 @@ export function lockDataDir(dataDir: string): DataDirLock {
           // A lock from another machine sharing the directory: its pid means nothing here.
           throw new DataDirLockedError(dataDir, holder.pid);
         }
-        if (holder && holder.pid !== process.pid && isProcessAlive(holder.pid)) {
+        if (holder && holder.pid !== process.pid && isHolderRunning(holder)) {
           throw new DataDirLockedError(dataDir, holder.pid);
         }
-        // Stale: a dead holder, this pid in a previous life (a container restarted as pid 1), or garbage.
+        // Stale: a dead holder, its pid now used by another process, this pid in a previous life (a
+        // container restarted as pid 1), or garbage.
         try {
           unlinkSync(path);
         } catch {
