@@ -19,14 +19,36 @@ export type GuildSettings = {
 
 export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
 
+/**
+ * How long settings read from the database are reused. Handlers read them before acknowledging an
+ * interaction (within Discord's 3 seconds), so a burst of commands should not queue on the
+ * database; a change made in another process shows here after at most this long.
+ */
+const CACHE_MS = 30_000;
+
 export class GuildSettingsService {
+  /** Settings by server, as a promise so that concurrent reads share one query. */
+  private readonly cache = new Map<string, { settings: Promise<GuildSettings>; readAt: number }>();
+
   constructor(
     private readonly db: Database,
     private readonly defaultTimezone: string,
     private readonly now: Clock,
   ) {}
 
-  async get(guildId: string): Promise<GuildSettings> {
+  get(guildId: string): Promise<GuildSettings> {
+    const cached = this.cache.get(guildId);
+    // Elapsed time, not a moment: the monotonic clock.
+    if (cached && performance.now() - cached.readAt < CACHE_MS) return cached.settings;
+    const settings = this.read(guildId);
+    this.cache.set(guildId, { settings, readAt: performance.now() });
+    settings.catch(() => {
+      if (this.cache.get(guildId)?.settings === settings) this.cache.delete(guildId);
+    });
+    return settings;
+  }
+
+  private async read(guildId: string): Promise<GuildSettings> {
     const [row] = await this.db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
     return {
       guildId,
@@ -49,6 +71,7 @@ export class GuildSettingsService {
       .insert(guildSettings)
       .values({ guildId, ...values, createdAt: now })
       .onConflictDoUpdate({ target: guildSettings.guildId, set: values });
+    this.cache.delete(guildId);
     return ok(await this.get(guildId));
   }
 
