@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getProblem } from '../problems/index.ts';
+import { getProblem, problemCatalog } from '../problems/index.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../src/datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../src/grading/compatibility.ts';
 import { evaluate } from '../src/grading/evaluate.ts';
@@ -161,7 +161,7 @@ console.log(`\nevaluation sets loaded (first use, from the cache or the mirror):
 const poolCases = selected.filter((c) => c.goalMs !== undefined);
 const poolMisses: string[] = [];
 if (poolCases.length > 0 && backends.length > 0) {
-  const grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2, backend: backends[0] });
+  const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 2, backend: backends[0] });
   const poolRows: string[][] = [];
   try {
     for (const { problem, fixture, goalMs } of poolCases) {

@@ -116,6 +116,7 @@ async function run(args: string[]): Promise<number> {
   const level = values.verbose ? config.logLevel : config.logLevel === 'silent' || config.logLevel === 'fatal' || config.logLevel === 'error' ? config.logLevel : 'warn';
   const logger = pino({ level, base: { app: 'tf-study-bot' } }, pino.destination({ dest: 2, sync: true }));
   const grader = createGrader({
+    catalog: problemCatalog,
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,
     logger,

@@ -6,12 +6,13 @@
 // time limit has its worker terminated (piscina terminates the thread of an aborted running
 // task) and replaced. The caller always gets a result or a specific error, never a hang.
 //
-// The grader takes plain data (a problem id, file bytes or paths) and gives plain data back
-// (GradeResult), so the same job can later be run by processes that read a queue.
+// The grader takes plain data (the problem definitions it is given, file bytes or paths) and gives
+// plain data back (GradeResult), so the same job can later be run by processes that read a queue.
+// It knows no problem of its own: the caller hands it the catalog, and each job carries the whole
+// definition of its problem to the worker.
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { getProblem, problemCatalog } from '../../problems/index.ts';
 import type { Logger } from '../log.ts';
 import type { ProblemDefinition } from './problem-types.ts';
 import { ModelRejectedError } from './errors.ts';
@@ -25,6 +26,8 @@ export type { GradeProgress, GradeResult, GradeStage } from './worker/protocol.t
 export type { UploadSource, UploadedBytes, UploadedPath } from './limits.ts';
 
 export interface GraderOptions extends Partial<GradingLimits> {
+  /** The problems this grader grades; a request names one by its id. */
+  catalog: readonly ProblemDefinition[];
   /** DATA_DIR: datasets and the evaluation cache live under it. */
   dataDir: string;
   /** DATASET_MIRROR: tried before the canonical dataset URLs. */
@@ -190,9 +193,9 @@ export function createGrader(options: GraderOptions): Grader {
   async function grade(request: GradeRequest, gradeOptions: GradeOptions = {}): Promise<GradeResult> {
     if (closed) throw new GraderError('The grader is closed');
     const requestedAt = performance.now();
-    const problem = getProblem(request.problemId);
+    const problem = options.catalog.find((candidate) => candidate.id === request.problemId);
     if (!problem) {
-      throw new GraderError(`Unknown problem "${request.problemId}". Known problems: ${problemCatalog.map((p) => p.id).join(', ')}`);
+      throw new GraderError(`Unknown problem "${request.problemId}". Known problems: ${options.catalog.map((p) => p.id).join(', ')}`);
     }
     gradeOptions.signal?.throwIfAborted();
 
@@ -221,7 +224,7 @@ export function createGrader(options: GraderOptions): Grader {
       'path' in file ? { name: file.name, path: file.path, size: file.size } : { name: file.name, bytes: exactBytes(file.bytes) },
     );
     const job: GradeJob = {
-      problemId: problem.id,
+      problem,
       files,
       limits: {
         maxUploadBytes: limits.maxUploadBytes,

@@ -1,8 +1,7 @@
-// Grades one model: plain data in (problem id, file bytes or paths, limits), plain data out (a
-// result, or the reason the model was refused). It runs wherever a tfjs backend is loaded: a
-// worker thread of the local pool, or a process that takes jobs from a queue.
+// Grades one model: plain data in (the problem's definition, file bytes or paths, limits), plain
+// data out (a result, or the reason the model was refused). It runs wherever a tfjs backend is
+// loaded: a worker thread of the local pool, or a process that takes jobs from a queue.
 import { readFile } from 'node:fs/promises';
-import { getProblem } from '../../../problems/index.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../../datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
@@ -69,8 +68,7 @@ function splitChart(details: EvaluationOutcome['details']): { details: GradeDeta
 
 export async function runGradeJob(job: GradeJob, context: GradeJobContext): Promise<GradeJobOutcome> {
   const log: JobLogEntry[] = [];
-  const problem = getProblem(job.problemId);
-  if (!problem) throw new Error(`Unknown problem "${job.problemId}"`);
+  const { problem } = job;
   const { tf } = context;
   const report = context.onProgress ?? (() => {});
 

@@ -1,7 +1,7 @@
 // Plain data exchanged with whatever runs a grade (a worker thread today; a process on another
 // machine reading a job queue later). Everything here survives structured clone and JSON.
 import type { ClassificationDetails, NonFiniteDetails, ResidualSummary } from '../evaluate.ts';
-import type { MetricKind } from '../problem-types.ts';
+import type { MetricKind, ProblemDefinition } from '../problem-types.ts';
 import type { TfBackendName } from '../tf-backend.ts';
 
 export type GradeStage = 'queued' | 'importing' | 'evaluating' | 'scoring';
@@ -23,7 +23,8 @@ export interface GradeJobLimits {
 }
 
 export interface GradeJob {
-  problemId: string;
+  /** The whole definition, so whatever runs the job needs no catalog of its own. */
+  problem: ProblemDefinition;
   files: JobFile[];
   limits: GradeJobLimits;
   /**
