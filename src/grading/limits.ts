@@ -66,10 +66,14 @@ export type UploadSource = UploadedBytes | UploadedPath;
 /** A file that passed the size checks: bytes in memory, or a path with its measured size. */
 export type CheckedUpload = { name: string; size: number; bytes: Uint8Array } | { name: string; size: number; path: string };
 
-export function formatBytes(bytes: number): string {
+/**
+ * A size for messages: "512 bytes", "1.5 KB", "128.0 MB", "2.0 GB" (binary units). The /grade
+ * download messages write whole KB ("4 KB"): `kilobyteDecimals: 0`.
+ */
+export function formatBytes(bytes: number, { kilobyteDecimals = 1 }: { kilobyteDecimals?: number } = {}): string {
   if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(kilobyteDecimals)} KB`;
   return `${bytes} bytes`;
 }
 

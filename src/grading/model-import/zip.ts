@@ -6,6 +6,7 @@
 // lying header cannot turn a small upload into gigabytes of memory.
 import { Inflate } from 'fflate';
 import { ModelRejectedError } from '../errors.ts';
+import { formatBytes } from '../limits.ts';
 
 export interface ZipLimits {
   /** Largest total uncompressed size accepted, in bytes. */
@@ -192,11 +193,4 @@ export function openZip(bytes: Uint8Array, fileName: string, limits: ZipLimits):
   }
 
   return { entries, read, has: (name) => byName.has(name) };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }
