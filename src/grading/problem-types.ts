@@ -1,8 +1,8 @@
 // The shape of an exam problem: what data the grader feeds, what the model must output, how the
 // result is measured and turned into 0-5 points. Pure data: no tfjs, no I/O.
 import type { EvaluationSetSpec } from '../datasets/evaluation-source.ts';
+import type { ProblemCategory } from './categories.ts';
 
-export type ProblemCategory = 1 | 2 | 3 | 4 | 5;
 export type MetricKind = 'mse' | 'accuracy' | 'mae';
 
 export interface MetricSpec {
