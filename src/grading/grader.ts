@@ -22,8 +22,7 @@ import type { GradeTask } from './worker/grade-worker.ts';
 import { mergeShardResults } from './worker/merge.ts';
 import type { GradeJob, GradeJobOutcome, GradeProgress, GradeResult, GradeStage, GradeWorkerData, JobFile, WorkerMessage } from './worker/protocol.ts';
 
-export type { GradeProgress, GradeResult, GradeStage } from './worker/protocol.ts';
-export type { UploadSource, UploadedBytes, UploadedPath } from './limits.ts';
+export type { GradeProgress, GradeResult } from './worker/protocol.ts';
 
 export interface GraderOptions extends Partial<GradingLimits> {
   /** The problems this grader grades; a request names one by its id. */
@@ -48,7 +47,7 @@ export interface GradeRequest {
   files: UploadSource[];
 }
 
-export interface GradeOptions {
+interface GradeOptions {
   onProgress?(progress: GradeProgress): void;
   signal?: AbortSignal;
 }

@@ -45,7 +45,7 @@ export const defaultGradingLimits: GradingLimits = {
 };
 
 /** An uploaded file, held in memory. */
-export interface UploadedBytes {
+interface UploadedBytes {
   name: string;
   bytes: Uint8Array;
 }
@@ -55,7 +55,7 @@ export interface UploadedBytes {
  * known beforehand (a Discord attachment's declared size), lets a too-large file be refused before
  * the file system is even asked.
  */
-export interface UploadedPath {
+interface UploadedPath {
   name: string;
   path: string;
   size?: number;

@@ -11,7 +11,7 @@ export interface MetricSpec {
   threshold: number;
 }
 
-export interface InputSpec {
+interface InputSpec {
   /** Shape of one sample as the grader builds it, without the batch dimension, e.g. [150, 150, 3]. */
   shape: number[];
   /** Other per-sample shapes the grader can feed the same data as (a reshape only), e.g. [28, 28] for [28, 28, 1]. */
@@ -22,7 +22,7 @@ export interface InputSpec {
   values: 'float' | 'int';
 }
 
-export interface OutputSpec {
+interface OutputSpec {
   /** Accepted sizes of the last output dimension. */
   units: number[];
   /** For messages: "10 softmax units, one per digit". */

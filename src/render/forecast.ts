@@ -16,7 +16,7 @@ export interface ForecastChartInput {
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 500;
 /** Above this many values a line is downsampled (min and max per bucket). */
-export const MAX_LINE_POINTS = 1000;
+const MAX_LINE_POINTS = 1000;
 
 export function forecastSvg(input: ForecastChartInput): string {
   const start = Number.isFinite(input.startIndex) ? (input.startIndex as number) : 0;

@@ -4,7 +4,7 @@ import { CHART_HEIGHT, CHART_WIDTH } from './forecast.ts';
 import { finiteExtent } from './series.ts';
 import { axes, colors, contentTop, emptyMessage, legend, linearScale, page, pathThrough, px, type PlotArea } from './svg.ts';
 
-export interface RegressionPoint {
+interface RegressionPoint {
   x: number;
   expected: number;
   predicted: number;
@@ -19,7 +19,7 @@ export interface RegressionChartInput {
 }
 
 /** Above this many points only an even sample of them is drawn. */
-export const MAX_SCATTER_POINTS = 2000;
+const MAX_SCATTER_POINTS = 2000;
 /** Residual strokes are drawn only up to this many points; beyond, they are a solid smear. */
 const MAX_RESIDUAL_STROKES = 300;
 

@@ -16,8 +16,8 @@ export const colors = {
 } as const;
 
 export const PAD = 24;
-export const TITLE_SIZE = 22;
-export const SUBTITLE_SIZE = 14;
+const TITLE_SIZE = 22;
+const SUBTITLE_SIZE = 14;
 
 /** Rounds a coordinate to one decimal: smaller SVGs, no visible difference. */
 export function px(value: number): string {

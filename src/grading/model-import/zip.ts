@@ -15,7 +15,7 @@ export interface ZipLimits {
   maxEntries: number;
 }
 
-export interface ZipEntry {
+interface ZipEntry {
   /** Normalised path inside the archive, '/'-separated, without a leading './'. */
   name: string;
   isDirectory: boolean;
@@ -51,7 +51,7 @@ function corrupt(fileName: string, detail: string): ModelRejectedError {
  * Normalises an entry name and refuses absolute paths, drive letters and `..` segments.
  * Returns the name with '/' separators and no leading './'.
  */
-export function safeEntryName(rawName: string, fileName: string): string {
+function safeEntryName(rawName: string, fileName: string): string {
   const name = rawName.replace(/\\/g, '/');
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\0')) {
     throw new ModelRejectedError('zip-path-escape', `${fileName} contains an entry with an absolute path ("${rawName}"); such archives are refused.`);

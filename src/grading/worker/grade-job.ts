@@ -7,8 +7,7 @@ import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
 import { evaluate, type EvaluationOutcome } from '../evaluate.ts';
 import { formatBytes } from '../limits.ts';
-import { importModel } from '../model-import/index.ts';
-import type { ImportedModel, UploadedFile } from '../model-import/types.ts';
+import { importModel, type ImportedModel, type UploadedFile } from '../model-import/index.ts';
 import type { Tf, TfBackendName } from '../tf-backend.ts';
 import { shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
 

@@ -15,7 +15,7 @@ export interface GradeProgress {
 /** A file of a grade job: its bytes, or a path the runner reads (its size already checked). */
 export type JobFile = { name: string; bytes: Uint8Array } | { name: string; path: string; size: number };
 
-export interface GradeJobLimits {
+interface GradeJobLimits {
   maxUploadBytes: number;
   maxParams: number;
   maxUncompressedBytes: number;
@@ -50,7 +50,7 @@ export type GradeChart =
   | { kind: 'regression'; points: { x: number; expected: number; predicted: number }[] }
   | { kind: 'time-series'; start: number; actual: number[]; forecast: number[] };
 
-export interface GradeTimings {
+interface GradeTimings {
   /** Waiting for a free worker (0 when one was free). */
   queuedMs: number;
   /** Loading the evaluation set (a cache hit is about 0). */
