@@ -1,5 +1,5 @@
 // Milliseconds per picture: building the SVG and rasterising it to PNG, median of several runs after
-// a warm-up (the first render also loads the fonts). Run: node bin/run-ts.js bench/render.ts [runs]
+// a warm-up (the first render also loads the fonts). Run: npm run bench:render [-- runs]
 import {
   confusionMatrixSvg,
   forecastSvg,
