@@ -10,7 +10,7 @@ export { confusionMatrixSvg, forecastSvg, leaderboardCardSvg, regressionSvg, svg
 export type { ConfusionMatrixInput, ForecastChartInput, LeaderboardCardInput, RegressionChartInput };
 export type { LeaderboardRow } from './leaderboard.ts';
 export { CARD_WIDTH, formatScore, leaderboardCardSize } from './leaderboard.ts';
-export { CHART_HEIGHT, CHART_WIDTH } from './forecast.ts';
+export { CHART_HEIGHT, CHART_WIDTH } from './svg.ts';
 export { renderGradeChart, gradeChartSvg } from './from-grade-result.ts';
 
 /** Confusion matrix, 800 x 500 PNG. */
