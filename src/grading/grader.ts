@@ -20,7 +20,7 @@ import { checkUploads, defaultGradingLimits, type GradingLimits, type UploadSour
 import type { TfBackendName } from './tf-backend.ts';
 import type { GradeTask } from './worker/grade-worker.ts';
 import { mergeShardResults } from './worker/merge.ts';
-import type { GradeJob, GradeJobOutcome, GradeProgress, GradeResult, GradeStage, GradeWorkerData, JobFile, WorkerMessage } from './worker/protocol.ts';
+import { PROGRESS_STEP, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type GradeStage, type GradeWorkerData, type JobFile, type WorkerMessage } from './worker/protocol.ts';
 
 export type { GradeProgress, GradeResult } from './worker/protocol.ts';
 
@@ -71,9 +71,6 @@ class SiblingStopped extends Error {
     super('stopped because another part of the same grade failed');
   }
 }
-
-/** Smallest step between two evaluation progress reports to the caller. */
-const PROGRESS_STEP = 0.05;
 
 const workerEntry = new URL('./worker/entry.mjs', import.meta.url).href;
 const stageOrder: GradeStage[] = ['queued', 'importing', 'evaluating', 'scoring'];

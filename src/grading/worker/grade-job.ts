@@ -9,7 +9,7 @@ import { evaluate, type EvaluationOutcome } from '../evaluate.ts';
 import { formatBytes } from '../limits.ts';
 import { importModel, type ImportedModel, type UploadedFile } from '../model-import/index.ts';
 import type { Tf, TfBackendName } from '../tf-backend.ts';
-import { shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
+import { jobLogger, PROGRESS_STEP, shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
 
 export interface GradeJobContext {
   tf: Tf;
@@ -19,9 +19,6 @@ export interface GradeJobContext {
   /** Stage changes, and evaluation progress at most every 5 %. `preparing` comes before `importing`. */
   onProgress?: (progress: GradeProgress | { stage: 'preparing' }) => void;
 }
-
-/** Smallest step between two evaluation progress reports. */
-const PROGRESS_STEP = 0.05;
 
 async function readJobFiles(files: JobFile[], maxUploadBytes: number): Promise<UploadedFile[]> {
   const read: UploadedFile[] = [];
@@ -76,10 +73,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
   const fullSet = await loadEvaluationSet(problem, {
     dataDir: context.dataDir,
     mirror: context.datasetMirror,
-    logger: {
-      info: (details, message) => log.push({ level: 'info', message, details: { ...details } }),
-      warn: (details, message) => log.push({ level: 'warn', message, details: { ...details } }),
-    },
+    logger: jobLogger(log),
   });
   const evaluationSet = shardOf(fullSet, job.shard);
   const preparationMs = performance.now() - preparationStart;

@@ -6,6 +6,9 @@ import type { TfBackendName } from '../tf-backend.ts';
 
 export type GradeStage = 'queued' | 'importing' | 'evaluating' | 'scoring';
 
+/** Smallest step between two evaluation progress reports, from a worker and to the grader's caller. */
+export const PROGRESS_STEP = 0.05;
+
 /** Progress of one grade; `fraction` (0..1) only while evaluating. */
 export interface GradeProgress {
   stage: GradeStage;
@@ -37,6 +40,12 @@ export interface GradeJob {
 /** Samples [start, end) of shard `index` of `count`: equal parts, the remainder spread over the last ones. */
 export function shardRange(total: number, index: number, count: number): { start: number; end: number } {
   return { start: Math.floor((index * total) / count), end: Math.floor(((index + 1) * total) / count) };
+}
+
+/** A logger, as the backend loader and the dataset loader take one, that appends to `entries`. */
+export function jobLogger(entries: JobLogEntry[]): Record<JobLogEntry['level'], (details: object, message: string) => void> {
+  const at = (level: JobLogEntry['level']) => (details: object, message: string) => void entries.push({ level, message, details: { ...details } });
+  return { debug: at('debug'), info: at('info'), warn: at('warn') };
 }
 
 export type GradeDetails =
