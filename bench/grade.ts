@@ -14,7 +14,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getProblem } from '../problems/index.ts';
+import { median, table } from './figures.ts';
+import { getProblem, problemCatalog } from '../problems/index.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../src/datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../src/grading/compatibility.ts';
 import { evaluate } from '../src/grading/evaluate.ts';
@@ -50,18 +51,6 @@ const importGoalMs = 1000;
 
 const onlyProblems = values.problems?.split(',').map((p) => p.trim());
 const selected = cases.filter((c) => !onlyProblems || onlyProblems.includes(c.problem));
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 || column === 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
@@ -161,7 +150,7 @@ console.log(`\nevaluation sets loaded (first use, from the cache or the mirror):
 const poolCases = selected.filter((c) => c.goalMs !== undefined);
 const poolMisses: string[] = [];
 if (poolCases.length > 0 && backends.length > 0) {
-  const grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2, backend: backends[0] });
+  const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 2, backend: backends[0] });
   const poolRows: string[][] = [];
   try {
     for (const { problem, fixture, goalMs } of poolCases) {

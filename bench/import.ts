@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, table } from './figures.ts';
 import { importModel } from '../src/grading/model-import/index.ts';
 import { loadTf, type TfBackendName } from '../src/grading/tf-backend.ts';
 
@@ -20,11 +21,6 @@ const fixtures = readdirSync(fixtureDir).filter((name) => /\.(h5|keras)$/.test(n
 
 const { tf, backend } = await loadTf({ prefer: requested });
 if (backend !== requested) console.log(`note: ${requested} is not available here; measuring ${backend}`);
-
-const median = (times: number[]) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 const rows: string[][] = [];
 let worst = 0;
@@ -53,10 +49,6 @@ for (const name of fixtures) {
 }
 
 const header = ['fixture', 'format', 'size', 'backend', 'first ms', 'median ms', 'max ms', `<= ${goalMs} ms`];
-const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-const line = (cells: string[]) => cells.map((cell, column) => (column === 0 || column === 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
 console.log(`model import, ${runs} runs each (median of the runs; the first run includes tfjs warm-up)`);
-console.log(line(header));
-console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-for (const row of rows) console.log(line(row));
+console.log(table(header, rows));
 console.log(`slowest median: ${worst.toFixed(0)} ms (${worst <= goalMs ? 'within' : 'over'} the ${goalMs} ms goal)`);

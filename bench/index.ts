@@ -1,6 +1,7 @@
 // `npm run bench`: runs the grading benchmarks one after the other, each in its own process (each
 // loads its own TensorFlow.js backend). The leaderboard benchmark seeds a million rows and wants a
-// PostgreSQL server: run it on its own with `npm run bench:leaderboard`.
+// PostgreSQL server: run it on its own with `npm run bench:leaderboard`; the pictures have
+// `npm run bench:render`.
 //
 //   node bin/run-ts.js bench/index.ts [names...]   e.g. `import grade` (default: both)
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ let failed = 0;
 for (const name of names) {
   const file = path.join(projectRoot, 'bench', `${name}.ts`);
   if (!existsSync(file)) {
-    console.error(`bench: no benchmark bench/${name}.ts (have: ${available.join(', ')}, leaderboard)`);
+    console.error(`bench: no benchmark bench/${name}.ts (have: ${available.join(', ')}, leaderboard, render)`);
     failed++;
     continue;
   }

@@ -1,5 +1,5 @@
 // Milliseconds per picture: building the SVG and rasterising it to PNG, median of several runs after
-// a warm-up (the first render also loads the fonts). Run: node bin/run-ts.js bench/render.ts [runs]
+// a warm-up (the first render also loads the fonts). Run: npm run bench:render [-- runs]
 import {
   confusionMatrixSvg,
   forecastSvg,
@@ -8,14 +8,9 @@ import {
   svgToPng,
   type LeaderboardRow,
 } from '../src/render/index.ts';
+import { median } from './figures.ts';
 
 const runs = Math.max(1, Number(process.argv[2] ?? 9));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function series(count: number, phase: number): number[] {
   return Array.from({ length: count }, (_, i) => 0.45 + 0.3 * Math.sin(i / 40 + phase) + 0.08 * Math.sin(i * 1.37 + phase));

@@ -9,12 +9,12 @@ import {
 } from 'discord.js';
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { statusEmbed } from '../src/bot/ui/exam-messages.ts';
-import { categoryName } from '../src/bot/ui/problem-messages.ts';
+import { categoryName, PROBLEM_CATEGORIES } from '../src/grading/categories.ts';
 import { addWeeks } from '../src/mockexam/week.ts';
 import { problemCatalog } from '../problems/index.ts';
 
 function addCategoryOptions(sub: SlashCommandSubcommandBuilder): SlashCommandSubcommandBuilder {
-  for (const category of [1, 2, 3, 4, 5]) {
+  for (const category of PROBLEM_CATEGORIES) {
     sub.addStringOption((o) =>
       o
         .setName(`category${category}`)

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-export function problemFilePath(problemId: string, file: 'README.md' | 'starter.py'): string {
+function problemFilePath(problemId: string, file: 'README.md' | 'starter.py'): string {
   if (!/^[a-z0-9-]+$/.test(problemId)) throw new Error(`not a problem id: ${problemId}`);
   return fileURLToPath(new URL(`./${problemId}/${file}`, import.meta.url));
 }

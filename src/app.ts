@@ -69,6 +69,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const grader = createGrader({
+    catalog: problemCatalog,
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,
     logger,

@@ -10,7 +10,7 @@ import { loadConfig } from '../config.ts';
 import { ModelRejectedError } from '../grading/errors.ts';
 import { createGrader, type GradeResult } from '../grading/grader.ts';
 import { formatShape } from '../grading/compatibility.ts';
-import { formatMetric } from '../grading/scoring.ts';
+import { formatMetric, pointMarks } from '../grading/scoring.ts';
 import type { TfBackendName } from '../grading/tf-backend.ts';
 
 const BACKENDS: TfBackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -27,11 +27,6 @@ export const gradeUsage = [
   'A TF.js model is given as model.json followed by its .bin files.',
 ].join('\n');
 
-/** ●●●●○ for 4 of 5. */
-export function pointsBar(points: number, max: number): string {
-  return '●'.repeat(points) + '○'.repeat(Math.max(0, max - points));
-}
-
 function ms(value: number): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
@@ -45,9 +40,9 @@ export function formatGradeReport(result: GradeResult): string {
   const lines: string[] = [];
   const comparison = result.metric === 'accuracy' ? '>=' : '<=';
   lines.push(`${result.problem} · ${result.problemTitle}`);
-  lines.push(`points    ${pointsBar(result.points, result.maxPoints)} ${result.points}/${result.maxPoints}`);
+  lines.push(`points    ${pointMarks(result.points, result.maxPoints)}`);
   lines.push(
-    `${result.metricName.padEnd(9)} ${result.value === null ? 'not finite' : formatMetric(result.metric, result.value)}` +
+    `${result.metricName.padEnd(9)} ${formatMetric(result.metric, result.value)}` +
       ` (full marks at ${comparison} ${formatMetric(result.metric, result.threshold)}, over ${result.sampleCount.toLocaleString('en-US')} samples)`,
   );
   if (result.message) lines.push(`warning   ${result.message}`);
@@ -116,6 +111,7 @@ async function run(args: string[]): Promise<number> {
   const level = values.verbose ? config.logLevel : config.logLevel === 'silent' || config.logLevel === 'fatal' || config.logLevel === 'error' ? config.logLevel : 'warn';
   const logger = pino({ level, base: { app: 'tf-study-bot' } }, pino.destination({ dest: 2, sync: true }));
   const grader = createGrader({
+    catalog: problemCatalog,
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,
     logger,

@@ -5,13 +5,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EvaluationSource, ProblemDefinition } from '../grading/problem-types.ts';
-import { KerasTokenizer, padSequences } from '../grading/keras-text.ts';
 import { decodeIdx, decodePngRgbNearest, parseCsv } from './decode.ts';
 import { ensureDataset, type DatasetLogger, type EnsureDatasetOptions } from './ensure.ts';
+import type { EvaluationSetSpec, EvaluationSource } from './evaluation-source.ts';
+import { KerasTokenizer, padSequences } from './keras-text.ts';
 import { datasetContentHash, getDataset, type ImageFolderDataset } from './registry.ts';
 
-export interface RegressionSet {
+interface RegressionSet {
   kind: 'regression';
   xs: Float32Array;
   ys: Float32Array;
@@ -58,7 +58,7 @@ export function clearEvaluationSetMemoryCache(): void {
   memoryCache.clear();
 }
 
-export function evaluationCacheKey(problem: ProblemDefinition): string {
+function evaluationCacheKey(problem: EvaluationSetSpec): string {
   const content = problem.dataset ? datasetContentHash(getDataset(problem.dataset)) : 'inline';
   return createHash('sha256')
     .update(JSON.stringify({ format: CACHE_FORMAT, problem: problem.id, content, evaluation: problem.evaluation }))
@@ -66,11 +66,11 @@ export function evaluationCacheKey(problem: ProblemDefinition): string {
     .slice(0, 24);
 }
 
-export function evaluationCachePath(dataDir: string, problem: ProblemDefinition): string {
+export function evaluationCachePath(dataDir: string, problem: EvaluationSetSpec): string {
   return path.join(dataDir, 'cache', 'evaluation', `${problem.id}-${evaluationCacheKey(problem)}.bin`);
 }
 
-export function loadEvaluationSet(problem: ProblemDefinition, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
+export function loadEvaluationSet(problem: EvaluationSetSpec, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
   if (problem.evaluation.kind === 'linear') return Promise.resolve(buildLinear(problem.evaluation));
   const key = `${path.resolve(options.dataDir)}:${problem.id}:${evaluationCacheKey(problem)}`;
   let loading = memoryCache.get(key);
@@ -82,7 +82,7 @@ export function loadEvaluationSet(problem: ProblemDefinition, options: LoadEvalu
   return loading;
 }
 
-async function loadThroughDiskCache(problem: ProblemDefinition, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
+async function loadThroughDiskCache(problem: EvaluationSetSpec, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
   const useDisk = options.diskCache ?? true;
   const cacheFile = evaluationCachePath(options.dataDir, problem);
   if (useDisk) {
@@ -101,7 +101,7 @@ async function loadThroughDiskCache(problem: ProblemDefinition, options: LoadEva
   return set;
 }
 
-export async function buildEvaluationSet(problem: ProblemDefinition, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
+async function buildEvaluationSet(problem: EvaluationSetSpec, options: LoadEvaluationSetOptions): Promise<EvaluationSet> {
   const source = problem.evaluation;
   switch (source.kind) {
     case 'linear':
@@ -191,7 +191,7 @@ async function buildImageFolderSet(imagesDir: string, dataset: ImageFolderDatase
   };
 }
 
-export function buildTextSet(csvText: string, source: Extract<EvaluationSource, { kind: 'text-classification' }>): ClassificationSet {
+function buildTextSet(csvText: string, source: Extract<EvaluationSource, { kind: 'text-classification' }>): ClassificationSet {
   const rows = parseCsv(csvText);
   const header = rows.shift();
   if (!header || header[0] !== 'category' || header[1] !== 'text') {
@@ -232,7 +232,7 @@ export function buildTextSet(csvText: string, source: Extract<EvaluationSource, 
   };
 }
 
-export function buildTimeSeries(csvText: string, source: Extract<EvaluationSource, { kind: 'time-series' }>): TimeSeriesSet {
+function buildTimeSeries(csvText: string, source: Extract<EvaluationSource, { kind: 'time-series' }>): TimeSeriesSet {
   const rows = parseCsv(csvText).slice(1);
   const raw = new Float64Array(rows.length);
   rows.forEach((row, i) => {
@@ -331,7 +331,7 @@ async function writeCacheFile(file: string, set: EvaluationSet): Promise<void> {
 }
 
 /** Reads a cache file; any mismatch (format, truncation, hash) counts as no cache. */
-export async function readCacheFile(file: string): Promise<EvaluationSet | undefined> {
+async function readCacheFile(file: string): Promise<EvaluationSet | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

@@ -136,7 +136,7 @@ export function datasetContentHash(dataset: DatasetDefinition): string {
 }
 
 /** sha256 over the manifest's "path sha256\n" lines sorted by path: one value for a whole folder. */
-export function manifestHash(manifest: ImageFolderDataset['manifest']): string {
+function manifestHash(manifest: ImageFolderDataset['manifest']): string {
   const lines = [...manifest].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([path, sha256]) => `${path} ${sha256}\n`);
   return createHash('sha256').update(lines.join('')).digest('hex');
 }

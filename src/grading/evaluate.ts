@@ -48,14 +48,14 @@ export interface ClassificationDetails {
   decisionRule: string;
 }
 
-export interface RegressionDetails {
+interface RegressionDetails {
   kind: 'regression';
   residuals: ResidualSummary;
   /** For a chart of predictions against the line. */
   points: { x: number; expected: number; predicted: number }[];
 }
 
-export interface TimeSeriesDetails {
+interface TimeSeriesDetails {
   kind: 'time-series';
   residuals: ResidualSummary;
   /** Forecast vs actual from index `start` of the normalised series (the split time). */
@@ -68,10 +68,9 @@ export interface NonFiniteDetails {
   firstNonFiniteIndex: number;
 }
 
-export type EvaluationDetails = ClassificationDetails | RegressionDetails | TimeSeriesDetails | NonFiniteDetails;
+type EvaluationDetails = ClassificationDetails | RegressionDetails | TimeSeriesDetails | NonFiniteDetails;
 
 export interface EvaluationOutcome {
-  problemId: string;
   metric: MetricKind;
   metricName: string;
   /** NaN when the model produced non-finite outputs. */
@@ -87,7 +86,6 @@ export interface EvaluationOutcome {
   message?: string;
   adaptationNotes: string[];
   details: EvaluationDetails;
-  timings: { predictMs: number; scoreMs: number };
 }
 
 const DEFAULT_BATCH: Record<EvaluationSet['kind'], number> = { regression: 1024, classification: 256, 'time-series': 256 };
@@ -115,7 +113,7 @@ export function nonFiniteMessage(count: number, total: number, firstIndex: numbe
   return `Your model produced NaN or infinite outputs for ${count} of ${total} inputs (first at input ${firstIndex}), so it scores 0.`;
 }
 
-export function modelShapes(model: LayersModel): { inputShape: (number | null)[]; outputShape: (number | null)[]; inputDtype: string } {
+function modelShapes(model: LayersModel): { inputShape: (number | null)[]; outputShape: (number | null)[]; inputDtype: string } {
   if (model.inputs.length !== 1) {
     throw new ModelRejectedError('wrong-input-shape', `Your model has ${model.inputs.length} inputs; this problem feeds exactly one.`);
   }
@@ -314,7 +312,6 @@ function scoreClassification(
 export async function evaluate(problem: ProblemDefinition, model: LayersModel, options: EvaluateOptions): Promise<EvaluationOutcome> {
   const set = options.evaluationSet;
   const adaptation = options.adaptation ?? checkCompatibility(problem, modelShapes(model));
-  const predictStart = performance.now();
   let outputs: Float32Array;
   try {
     outputs = await predictAll(model, set, adaptation, options);
@@ -323,12 +320,9 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ModelRejectedError('prediction-failed', `Running your model on this problem's data failed: ${reason}`, { cause: error });
   }
-  const predictMs = performance.now() - predictStart;
-  const scoreStart = performance.now();
   const units = adaptation.outputUnits;
   const sampleCount = outputs.length / units;
   const base = {
-    problemId: problem.id,
     metric: problem.metric.kind,
     metricName: metricNames[problem.metric.kind],
     threshold: problem.metric.threshold,
@@ -349,7 +343,6 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
       hint: hintFor(problem.metric, Number.NaN, 0),
       message: nonFiniteMessage(samples.size, sampleCount, firstNonFinite),
       details: { kind: 'non-finite', nonFiniteCount: samples.size, firstNonFiniteIndex: firstNonFinite },
-      timings: { predictMs, scoreMs: performance.now() - scoreStart },
     };
   }
 
@@ -392,6 +385,5 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     points,
     hint,
     details,
-    timings: { predictMs, scoreMs: performance.now() - scoreStart },
   };
 }

@@ -6,12 +6,13 @@
 // time limit has its worker terminated (piscina terminates the thread of an aborted running
 // task) and replaced. The caller always gets a result or a specific error, never a hang.
 //
-// The grader takes plain data (a problem id, file bytes or paths) and gives plain data back
-// (GradeResult), so the same job can later be run by processes that read a queue.
+// The grader takes plain data (the problem definitions it is given, file bytes or paths) and gives
+// plain data back (GradeResult), so the same job can later be run by processes that read a queue.
+// It knows no problem of its own: the caller hands it the catalog, and each job carries the whole
+// definition of its problem to the worker.
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { getProblem, problemCatalog } from '../../problems/index.ts';
 import type { Logger } from '../log.ts';
 import type { ProblemDefinition } from './problem-types.ts';
 import { ModelRejectedError } from './errors.ts';
@@ -19,12 +20,13 @@ import { checkUploads, defaultGradingLimits, type GradingLimits, type UploadSour
 import type { TfBackendName } from './tf-backend.ts';
 import type { GradeTask } from './worker/grade-worker.ts';
 import { mergeShardResults } from './worker/merge.ts';
-import type { GradeJob, GradeJobOutcome, GradeProgress, GradeResult, GradeStage, GradeWorkerData, JobFile, WorkerMessage } from './worker/protocol.ts';
+import { PROGRESS_STEP, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type GradeStage, type GradeWorkerData, type JobFile, type WorkerMessage } from './worker/protocol.ts';
 
-export type { GradeProgress, GradeResult, GradeStage } from './worker/protocol.ts';
-export type { UploadSource, UploadedBytes, UploadedPath } from './limits.ts';
+export type { GradeProgress, GradeResult } from './worker/protocol.ts';
 
 export interface GraderOptions extends Partial<GradingLimits> {
+  /** The problems this grader grades; a request names one by its id. */
+  catalog: readonly ProblemDefinition[];
   /** DATA_DIR: datasets and the evaluation cache live under it. */
   dataDir: string;
   /** DATASET_MIRROR: tried before the canonical dataset URLs. */
@@ -45,7 +47,7 @@ export interface GradeRequest {
   files: UploadSource[];
 }
 
-export interface GradeOptions {
+interface GradeOptions {
   onProgress?(progress: GradeProgress): void;
   signal?: AbortSignal;
 }
@@ -69,9 +71,6 @@ class SiblingStopped extends Error {
     super('stopped because another part of the same grade failed');
   }
 }
-
-/** Smallest step between two evaluation progress reports to the caller. */
-const PROGRESS_STEP = 0.05;
 
 const workerEntry = new URL('./worker/entry.mjs', import.meta.url).href;
 const stageOrder: GradeStage[] = ['queued', 'importing', 'evaluating', 'scoring'];
@@ -190,9 +189,9 @@ export function createGrader(options: GraderOptions): Grader {
   async function grade(request: GradeRequest, gradeOptions: GradeOptions = {}): Promise<GradeResult> {
     if (closed) throw new GraderError('The grader is closed');
     const requestedAt = performance.now();
-    const problem = getProblem(request.problemId);
+    const problem = options.catalog.find((candidate) => candidate.id === request.problemId);
     if (!problem) {
-      throw new GraderError(`Unknown problem "${request.problemId}". Known problems: ${problemCatalog.map((p) => p.id).join(', ')}`);
+      throw new GraderError(`Unknown problem "${request.problemId}". Known problems: ${options.catalog.map((p) => p.id).join(', ')}`);
     }
     gradeOptions.signal?.throwIfAborted();
 
@@ -221,7 +220,7 @@ export function createGrader(options: GraderOptions): Grader {
       'path' in file ? { name: file.name, path: file.path, size: file.size } : { name: file.name, bytes: exactBytes(file.bytes) },
     );
     const job: GradeJob = {
-      problemId: problem.id,
+      problem,
       files,
       limits: {
         maxUploadBytes: limits.maxUploadBytes,

@@ -45,7 +45,7 @@ export const defaultGradingLimits: GradingLimits = {
 };
 
 /** An uploaded file, held in memory. */
-export interface UploadedBytes {
+interface UploadedBytes {
   name: string;
   bytes: Uint8Array;
 }
@@ -55,7 +55,7 @@ export interface UploadedBytes {
  * known beforehand (a Discord attachment's declared size), lets a too-large file be refused before
  * the file system is even asked.
  */
-export interface UploadedPath {
+interface UploadedPath {
   name: string;
   path: string;
   size?: number;
@@ -66,10 +66,14 @@ export type UploadSource = UploadedBytes | UploadedPath;
 /** A file that passed the size checks: bytes in memory, or a path with its measured size. */
 export type CheckedUpload = { name: string; size: number; bytes: Uint8Array } | { name: string; size: number; path: string };
 
-export function formatBytes(bytes: number): string {
+/**
+ * A size for messages: "512 bytes", "1.5 KB", "128.0 MB", "2.0 GB" (binary units). The /grade
+ * download messages write whole KB ("4 KB"): `kilobyteDecimals: 0`.
+ */
+export function formatBytes(bytes: number, { kilobyteDecimals = 1 }: { kilobyteDecimals?: number } = {}): string {
   if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(kilobyteDecimals)} KB`;
   return `${bytes} bytes`;
 }
 

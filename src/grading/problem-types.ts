@@ -1,8 +1,8 @@
 // The shape of an exam problem: what data the grader feeds, what the model must output, how the
 // result is measured and turned into 0-5 points. Pure data: no tfjs, no I/O.
-import type { DatasetId } from '../datasets/registry.ts';
+import type { EvaluationSetSpec } from '../datasets/evaluation-source.ts';
+import type { ProblemCategory } from './categories.ts';
 
-export type ProblemCategory = 1 | 2 | 3 | 4 | 5;
 export type MetricKind = 'mse' | 'accuracy' | 'mae';
 
 export interface MetricSpec {
@@ -11,7 +11,7 @@ export interface MetricSpec {
   threshold: number;
 }
 
-export interface InputSpec {
+interface InputSpec {
   /** Shape of one sample as the grader builds it, without the batch dimension, e.g. [150, 150, 3]. */
   shape: number[];
   /** Other per-sample shapes the grader can feed the same data as (a reshape only), e.g. [28, 28] for [28, 28, 1]. */
@@ -22,7 +22,7 @@ export interface InputSpec {
   values: 'float' | 'int';
 }
 
-export interface OutputSpec {
+interface OutputSpec {
   /** Accepted sizes of the last output dimension. */
   units: number[];
   /** For messages: "10 softmax units, one per digit". */
@@ -31,53 +31,12 @@ export interface OutputSpec {
   allowSequence?: boolean;
 }
 
-/** How to build the evaluation set; each kind has its own loader in src/datasets/evaluation-sets.ts. */
-export type EvaluationSource =
-  | {
-      kind: 'linear';
-      /** The training X values; the grader adds `extraXs` and uses each distinct X once. */
-      trainingXs: number[];
-      extraXs: number[];
-      slope: number;
-      intercept: number;
-    }
-  | { kind: 'mnist'; dataset: 'mnist' }
-  | {
-      kind: 'image-folder';
-      dataset: 'horse-or-human';
-      /** Class names in label order (alphabetical folder order, as flow_from_directory assigns them). */
-      classes: string[];
-      /** Side of the square images fed to the model, after a nearest-neighbour resize. */
-      size: number;
-    }
-  | {
-      kind: 'text-classification';
-      dataset: 'bbc-text';
-      /** Rows [0, trainRows) fit the tokenizer; rows [trainRows, end) are the evaluation set. */
-      trainFraction: number;
-      numWords: number;
-      oovToken: string;
-      maxlen: number;
-      padding: 'pre' | 'post';
-      truncating: 'pre' | 'post';
-    }
-  | {
-      kind: 'time-series';
-      dataset: 'sunspots' | 'daily-min-temperatures' | 'daily-max-temperatures';
-      /** Zero-based CSV column holding the value. */
-      column: number;
-      splitTime: number;
-      windowSize: number;
-    };
-
-export interface ProblemDefinition {
-  id: string;
+/** An exam problem; its id, dataset and evaluation source (EvaluationSetSpec) say how its data is built. */
+export interface ProblemDefinition extends EvaluationSetSpec {
   category: ProblemCategory;
   title: string;
   /** Weight in a mock exam total; equal to the category, as in the exam. */
   weight: number;
-  /** Dataset in src/datasets/registry.ts, or null when the data is written in the definition. */
-  dataset: DatasetId | null;
   input: InputSpec;
   output: OutputSpec;
   /** The fixed ("do not change") preprocessing, in words, exactly as the grader applies it. */
@@ -85,5 +44,4 @@ export interface ProblemDefinition {
   metric: MetricSpec;
   /** Short canonical link to the data, for the statement. */
   dataLink: string;
-  evaluation: EvaluationSource;
 }

@@ -89,8 +89,12 @@ export const metricNames: Record<MetricKind, string> = {
   mae: 'MAE',
 };
 
-export function formatMetric(kind: MetricKind, value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+/**
+ * A metric value as every result display writes it (the /grade reply, its chart, the CLI, hints).
+ * null, a result's value when the model's outputs were not finite, is "not finite".
+ */
+export function formatMetric(kind: MetricKind, value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'not finite';
   switch (kind) {
     case 'accuracy':
       return `${(value * 100).toFixed(2)}%`;
@@ -99,6 +103,11 @@ export function formatMetric(kind: MetricKind, value: number): string {
     case 'mae':
       return value.toFixed(4);
   }
+}
+
+/** Points as marks, the same in Discord and in the terminal: "●●●●○ 4/5". */
+export function pointMarks(points: number, max = MAX_POINTS): string {
+  return `${'●'.repeat(points)}${'○'.repeat(Math.max(0, max - points))} ${points}/${max}`;
 }
 
 /**

@@ -22,7 +22,7 @@ export interface LoadTfOptions {
 }
 
 /** The part of a pino logger used here (a pino Logger fits). */
-export interface BackendLogger {
+interface BackendLogger {
   info(details: object, message: string): void;
   debug(details: object, message: string): void;
 }

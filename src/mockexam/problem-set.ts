@@ -1,9 +1,8 @@
 // A week's mock exam: one problem per category, like the real exam. Unless a moderator picks the
 // set, it rotates through each category's variants, one step per week, the same in every process.
+import { PROBLEM_CATEGORIES } from '../grading/categories.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { weekIndex, type IsoWeek } from './week.ts';
-
-export const CATEGORIES = [1, 2, 3, 4, 5] as const;
 
 /** Exam score = sum(points x weight) / 75 x 100: five problems, weights 1..5, 5 points each. */
 export const MAX_WEIGHTED_POINTS = 5 * (1 + 2 + 3 + 4 + 5);
@@ -15,7 +14,7 @@ export function examScore(pointsAndWeights: Array<{ points: number; weight: numb
 
 export function rotatingProblemSet(week: IsoWeek, catalog: readonly ProblemDefinition[]): string[] {
   const index = weekIndex(week);
-  return CATEGORIES.flatMap((category) => {
+  return PROBLEM_CATEGORIES.flatMap((category) => {
     const variants = catalog.filter((p) => p.category === category).map((p) => p.id).sort();
     return variants.length === 0 ? [] : [variants[index % variants.length]];
   });
@@ -26,7 +25,7 @@ export function checkProblemSet(problemIds: string[], catalog: readonly ProblemD
   const problems: string[] = [];
   const chosen = problemIds.map((id) => ({ id, problem: catalog.find((p) => p.id === id) }));
   for (const { id, problem } of chosen) if (!problem) problems.push(`"${id}" is not a problem of the catalog.`);
-  for (const category of CATEGORIES) {
+  for (const category of PROBLEM_CATEGORIES) {
     const inCategory = chosen.filter((c) => c.problem?.category === category);
     if (inCategory.length !== 1) {
       const options = catalog.filter((p) => p.category === category).map((p) => p.id).join(', ');

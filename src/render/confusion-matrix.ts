@@ -2,8 +2,7 @@
 // (blue on the diagonal for correct answers, orange elsewhere for mistakes), recall per class and
 // the overall accuracy beside it.
 import { measureText } from './fonts.ts';
-import { CHART_HEIGHT, CHART_WIDTH } from './forecast.ts';
-import { colors, contentTop, emptyMessage, page, px, textElement } from './svg.ts';
+import { CHART_HEIGHT, CHART_WIDTH, chartPage, colors, contentTop, emptyMessage, px, textElement } from './svg.ts';
 import { drawableText, escapeXml, fitText, formatPercent, label } from './text.ts';
 
 export interface ConfusionMatrixInput {
@@ -69,7 +68,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
   const top = contentTop(input.subtitle) + 26;
   if (n === 0) {
     const body = emptyMessage('No classes to show', CHART_WIDTH / 2, (top + CHART_HEIGHT) / 2);
-    return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body });
+    return chartPage(input.title, input.subtitle, body);
   }
 
   const labelSize = n <= 10 ? 13 : n <= 20 ? 11 : 9;
@@ -181,5 +180,5 @@ export function confusionMatrixSvg(input: ConfusionMatrixInput): string {
   };
   parts.push(key(top + 100, true, 'Correct, % of row', 'key-correct'), key(top + 150, false, 'Mistaken, % of row', 'key-mistaken'));
 
-  return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: parts.join('') });
+  return chartPage(input.title, input.subtitle, parts.join(''));
 }

@@ -107,7 +107,7 @@ export function parseFontMetrics(bytes: Uint8Array): FontMetrics {
 
 const loaded = new Map<FontWeight, FontMetrics>();
 
-export function fontMetrics(weight: FontWeight): FontMetrics {
+function fontMetrics(weight: FontWeight): FontMetrics {
   let metrics = loaded.get(weight);
   if (!metrics) {
     let bytes: Buffer;

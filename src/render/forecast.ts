@@ -1,6 +1,6 @@
 // Forecast against actual for a time-series problem: two lines over the evaluated part of the series.
 import { finiteExtent, seriesPoints, type SeriesPoint } from './series.ts';
-import { axes, colors, contentTop, emptyMessage, legend, linearScale, page, pathThrough, type PlotArea } from './svg.ts';
+import { axes, chartFrame, chartPage, colors, emptyMessage, linearScale, pathThrough } from './svg.ts';
 
 export interface ForecastChartInput {
   title: string;
@@ -13,23 +13,15 @@ export interface ForecastChartInput {
   yLabel?: string;
 }
 
-export const CHART_WIDTH = 800;
-export const CHART_HEIGHT = 500;
 /** Above this many values a line is downsampled (min and max per bucket). */
-export const MAX_LINE_POINTS = 1000;
+const MAX_LINE_POINTS = 1000;
 
 export function forecastSvg(input: ForecastChartInput): string {
   const start = Number.isFinite(input.startIndex) ? (input.startIndex as number) : 0;
-  const top = contentTop(input.subtitle);
-  const area: PlotArea = { left: 76, top: top + 30, right: CHART_WIDTH - 28, bottom: CHART_HEIGHT - 58 };
-  const legendSvg = legend(
-    [
-      { text: 'Actual', color: colors.blue, shape: 'line' },
-      { text: 'Forecast', color: colors.orange, shape: 'line' },
-    ],
-    area.left,
-    top + 12,
-  );
+  const { area, legendSvg } = chartFrame(input.subtitle, [
+    { text: 'Actual', color: colors.blue, shape: 'line' },
+    { text: 'Forecast', color: colors.orange, shape: 'line' },
+  ]);
   const actual = seriesPoints(input.actual, start, MAX_LINE_POINTS);
   const forecast = seriesPoints(input.forecast, start, MAX_LINE_POINTS);
   const length = Math.max(input.actual.length, input.forecast.length);
@@ -52,6 +44,6 @@ export function forecastSvg(input: ForecastChartInput): string {
       `<path d="${pathThrough(toPixels(forecast))}" fill="none" stroke="${colors.orange}" stroke-width="${width}" stroke-linejoin="round" stroke-linecap="round" stroke-opacity="0.9"/>`,
     );
   }
-  return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: body.join('') });
+  return chartPage(input.title, input.subtitle, body.join(''));
 }
 

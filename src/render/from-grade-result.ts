@@ -10,10 +10,9 @@ import { regressionSvg } from './regression.ts';
 
 /** One line under the title: the metric against full marks, the points, the sample count. */
 export function gradeSubtitle(result: GradeResult): string {
-  const value = result.value === null ? 'not finite' : formatMetric(result.metric, result.value);
   const direction = result.metric === 'accuracy' ? '≥' : '≤';
   const parts = [
-    `${result.metricName} ${value} (full marks at ${direction} ${formatMetric(result.metric, result.threshold)})`,
+    `${result.metricName} ${formatMetric(result.metric, result.value)} (full marks at ${direction} ${formatMetric(result.metric, result.threshold)})`,
     `${result.points}/${result.maxPoints} points`,
     `${result.sampleCount} samples`,
   ];

@@ -9,9 +9,8 @@ import { regressionSvg, type RegressionChartInput } from './regression.ts';
 export { confusionMatrixSvg, forecastSvg, leaderboardCardSvg, regressionSvg, svgToPng };
 export type { ConfusionMatrixInput, ForecastChartInput, LeaderboardCardInput, RegressionChartInput };
 export type { LeaderboardRow } from './leaderboard.ts';
-export type { RegressionPoint } from './regression.ts';
-export { CARD_WIDTH, MAX_ROWS, TOP_ROWS, formatScore, leaderboardCardSize } from './leaderboard.ts';
-export { CHART_HEIGHT, CHART_WIDTH, MAX_LINE_POINTS } from './forecast.ts';
+export { CARD_WIDTH, formatScore, leaderboardCardSize } from './leaderboard.ts';
+export { CHART_HEIGHT, CHART_WIDTH } from './svg.ts';
 export { renderGradeChart, gradeChartSvg } from './from-grade-result.ts';
 
 /** Confusion matrix, 800 x 500 PNG. */

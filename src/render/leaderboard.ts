@@ -24,8 +24,8 @@ export interface LeaderboardCardInput {
 
 export const CARD_WIDTH = 800;
 /** Rows drawn as the top of the board; rows after these are drawn below a gap (the caller's own). */
-export const TOP_ROWS = 10;
-export const MAX_ROWS = TOP_ROWS + 1;
+const TOP_ROWS = 10;
+const MAX_ROWS = TOP_ROWS + 1;
 const ROW_HEIGHT = 40;
 const GAP_HEIGHT = 22;
 const FOOTER_HEIGHT = 34;

@@ -1,10 +1,9 @@
 // Predictions against the line for a regression problem: the expected values as a line through the
 // points sorted by x, the model's predictions as dots, and a thin stroke for each residual.
-import { CHART_HEIGHT, CHART_WIDTH } from './forecast.ts';
 import { finiteExtent } from './series.ts';
-import { axes, colors, contentTop, emptyMessage, legend, linearScale, page, pathThrough, px, type PlotArea } from './svg.ts';
+import { axes, chartFrame, chartPage, colors, emptyMessage, linearScale, pathThrough, px } from './svg.ts';
 
-export interface RegressionPoint {
+interface RegressionPoint {
   x: number;
   expected: number;
   predicted: number;
@@ -19,7 +18,7 @@ export interface RegressionChartInput {
 }
 
 /** Above this many points only an even sample of them is drawn. */
-export const MAX_SCATTER_POINTS = 2000;
+const MAX_SCATTER_POINTS = 2000;
 /** Residual strokes are drawn only up to this many points; beyond, they are a solid smear. */
 const MAX_RESIDUAL_STROKES = 300;
 
@@ -29,16 +28,10 @@ function evenSample<T>(items: T[], max: number): T[] {
 }
 
 export function regressionSvg(input: RegressionChartInput): string {
-  const top = contentTop(input.subtitle);
-  const area: PlotArea = { left: 76, top: top + 30, right: CHART_WIDTH - 28, bottom: CHART_HEIGHT - 58 };
-  const legendSvg = legend(
-    [
-      { text: 'Expected (the line)', color: colors.blue, shape: 'line' },
-      { text: 'Your predictions', color: colors.orange, shape: 'dot' },
-    ],
-    area.left,
-    top + 12,
-  );
+  const { area, legendSvg } = chartFrame(input.subtitle, [
+    { text: 'Expected (the line)', color: colors.blue, shape: 'line' },
+    { text: 'Your predictions', color: colors.orange, shape: 'dot' },
+  ]);
   // A point needs a finite x; its expected and predicted values are drawn where each is finite.
   const points = evenSample(
     input.points.filter((p) => Number.isFinite(p.x) && (Number.isFinite(p.expected) || Number.isFinite(p.predicted))).sort((a, b) => a.x - b.x),
@@ -71,5 +64,5 @@ export function regressionSvg(input: RegressionChartInput): string {
       .join('');
     body.push(`<g fill="${colors.orange}" fill-opacity="0.85">${dots}</g>`);
   }
-  return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title: input.title, subtitle: input.subtitle, body: body.join('') });
+  return chartPage(input.title, input.subtitle, body.join(''));
 }

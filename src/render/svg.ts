@@ -16,8 +16,8 @@ export const colors = {
 } as const;
 
 export const PAD = 24;
-export const TITLE_SIZE = 22;
-export const SUBTITLE_SIZE = 14;
+const TITLE_SIZE = 22;
+const SUBTITLE_SIZE = 14;
 
 /** Rounds a coordinate to one decimal: smaller SVGs, no visible difference. */
 export function px(value: number): string {
@@ -139,6 +139,25 @@ export interface PlotArea {
   bottom: number;
 }
 
+/** The size of every chart (confusion matrix, forecast, regression); leaderboard cards have their own. */
+export const CHART_WIDTH = 800;
+export const CHART_HEIGHT = 500;
+
+/** A chart's page: CHART_WIDTH x CHART_HEIGHT, with its title and subtitle. */
+export function chartPage(title: string, subtitle: string | undefined, body: string): string {
+  return page({ width: CHART_WIDTH, height: CHART_HEIGHT, title, subtitle, body });
+}
+
+/**
+ * The frame of a two-axis chart: its plot area, with room left of it and below it for the tick
+ * labels and axis titles, and its legend on the line above it.
+ */
+export function chartFrame(subtitle: string | undefined, legendEntries: LegendEntry[]): { area: PlotArea; legendSvg: string } {
+  const top = contentTop(subtitle);
+  const area = { left: 76, top: top + 30, right: CHART_WIDTH - 28, bottom: CHART_HEIGHT - 58 };
+  return { area, legendSvg: legend(legendEntries, area.left, top + 12) };
+}
+
 /** Grid lines, tick labels and axis titles of a two-axis plot. */
 export function axes(area: PlotArea, x: LinearScale, y: LinearScale, xTitle: string, yTitle: string): string {
   const parts: string[] = [];
@@ -167,7 +186,7 @@ export interface LegendEntry {
 }
 
 /** A one-line legend starting at (x, y) (y is the text baseline). */
-export function legend(entries: LegendEntry[], x: number, y: number): string {
+function legend(entries: LegendEntry[], x: number, y: number): string {
   const parts: string[] = [];
   let cursor = x;
   for (const entry of entries) {

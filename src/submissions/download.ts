@@ -1,6 +1,7 @@
 // Downloads an uploaded model file (a Discord attachment URL) to disk with a size cap and a time
 // limit, hashing it on the way. The declared size is checked before the first byte is fetched.
 import { Readable } from 'node:stream';
+import { formatBytes } from '../grading/limits.ts';
 import { writeHashed, type HashedWrite } from '../io/hashed-write.ts';
 import { MemberError } from '../member-error.ts';
 
@@ -23,15 +24,8 @@ export type DownloadRequest = {
   destination: string;
 };
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${bytes} bytes`;
-}
-
 export function tooLargeMessage(name: string, size: number, maxBytes: number): string {
-  return `${name} is ${formatBytes(size)}; the grader takes files up to ${formatBytes(maxBytes)}. Exam models are far smaller: check that you saved the model (model.save("model.h5")), not a checkpoint folder or the dataset.`;
+  return `${name} is ${formatBytes(size, { kilobyteDecimals: 0 })}; the grader takes files up to ${formatBytes(maxBytes, { kilobyteDecimals: 0 })}. Exam models are far smaller: check that you saved the model (model.save("model.h5")), not a checkpoint folder or the dataset.`;
 }
 
 export async function downloadToFile(request: DownloadRequest): Promise<{ size: number; sha256: string }> {

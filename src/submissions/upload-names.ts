@@ -1,5 +1,6 @@
 // Which uploads /grade accepts, judged from names and declared sizes before anything is downloaded.
-import { formatBytes, tooLargeMessage } from './download.ts';
+import { formatBytes } from '../grading/limits.ts';
+import { tooLargeMessage } from './download.ts';
 
 export const ACCEPTED_EXTENSIONS = ['.h5', '.hdf5', '.keras', '.zip', '.json', '.bin'] as const;
 
@@ -22,6 +23,6 @@ export function checkDeclaredUploads(uploads: DeclaredUpload[], maxBytes: number
   }
   const total = uploads.reduce((sum, u) => sum + u.size, 0);
   if (uploads.length === 1 && total > maxBytes) problems.push(tooLargeMessage(uploads[0].name, total, maxBytes));
-  else if (total > maxBytes) problems.push(`Together the files are ${formatBytes(total)}; the grader takes up to ${formatBytes(maxBytes)}.`);
+  else if (total > maxBytes) problems.push(`Together the files are ${formatBytes(total, { kilobyteDecimals: 0 })}; the grader takes up to ${formatBytes(maxBytes, { kilobyteDecimals: 0 })}.`);
   return problems;
 }

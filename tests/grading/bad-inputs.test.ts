@@ -9,6 +9,7 @@ import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import * as hdf5 from 'jsfive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemCatalog } from '../../problems/index.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGrader, type GradeRequest, type Grader } from '../../src/grading/grader.ts';
 import { loadTf } from '../../src/grading/tf-backend.ts';
@@ -412,7 +413,7 @@ const corpus: BadInput[] = [
 
 beforeAll(async () => {
   tempDir = await mkdtemp(path.join(tmpdir(), 'tfsb-bad-inputs-'));
-  grader = createGrader({ dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 2 });
+  grader = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 2 });
 });
 
 afterAll(async () => {
@@ -465,7 +466,7 @@ describe('bad-input corpus', () => {
   });
 
   it('a model slower than the time limit is stopped with a timeout, and the grader goes on', async () => {
-    const slow = createGrader({ dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 1, timeoutMs: 300 });
+    const slow = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 1, timeoutMs: 300 });
     try {
       const error = await slow.grade({ problemId: 'mnist', files: h5('model.h5', mnistCnn()) }).catch((rejection: unknown) => rejection);
       expect(error).toBeInstanceOf(ModelRejectedError);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { getProblem } from '../../problems/index.ts';
+import { requireProblem } from '../../problems/index.ts';
 import type { ClassificationSet, TimeSeriesSet } from '../../src/datasets/evaluation-sets.ts';
 import { loadEvaluationSet } from '../../src/datasets/evaluation-sets.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
@@ -14,12 +14,6 @@ beforeAll(async () => {
   ({ tf } = await loadTf({ prefer: 'cpu' }));
 });
 
-function problem(id: string): ProblemDefinition {
-  const found = getProblem(id);
-  if (!found) throw new Error(`no problem ${id}`);
-  return found;
-}
-
 /** Dense(1) on one input with the given weight and bias. */
 function linearModel(weight: number, bias: number, batchInputShape: (number | null)[] = [null, 1]): LayersModel {
   const model = tf.sequential();
@@ -30,7 +24,7 @@ function linearModel(weight: number, bias: number, batchInputShape: (number | nu
 
 describe('evaluate: regression (linear problems)', () => {
   it('scores w=1, b=9 5/5 on linear-a with MSE 0 over 11 distinct X', async () => {
-    const linearA = problem('linear-a');
+    const linearA = requireProblem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
     const progress: number[] = [];
     const outcome = await evaluate(linearA, linearModel(1, 9), { tf, evaluationSet: set, onProgress: (f) => progress.push(f) });
@@ -46,7 +40,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('takes a point per factor of 10 of MSE', async () => {
-    const linearA = problem('linear-a');
+    const linearA = requireProblem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
     // Every prediction 0.05 too high: MSE 0.0025, within 100x of 1e-4 -> 3 points.
     const outcome = await evaluate(linearA, linearModel(1, 9.05), { tf, evaluationSet: set });
@@ -56,7 +50,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('scores a constant output low', async () => {
-    const linearB = problem('linear-b');
+    const linearB = requireProblem('linear-b');
     const set = await loadEvaluationSet(linearB, { dataDir: '/nonexistent' });
     const outcome = await evaluate(linearB, linearModel(0, 10), { tf, evaluationSet: set });
     // Y = 2X + 3 over X = 1..7, -2, 10 against a constant 10: squared errors sum to 409.
@@ -65,7 +59,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('gives 0 points and a message when the model outputs NaN', async () => {
-    const linearC = problem('linear-c');
+    const linearC = requireProblem('linear-c');
     const set = await loadEvaluationSet(linearC, { dataDir: '/nonexistent' });
     const outcome = await evaluate(linearC, linearModel(Number.NaN, 1), { tf, evaluationSet: set });
     expect(outcome.points).toBe(0);
@@ -75,7 +69,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('disposes every tensor it creates', async () => {
-    const linearA = problem('linear-a');
+    const linearA = requireProblem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
     const model = linearModel(1, 9, [4, 1]);
     const classifier = brightnessModel(4, -2, 'sigmoid');
@@ -86,7 +80,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('feeds a pinned batch size in padded chunks of that size', async () => {
-    const linearA = problem('linear-a');
+    const linearA = requireProblem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
     const outcome = await evaluate(linearA, linearModel(1, 9, [4, 1]), { tf, evaluationSet: set });
     expect(outcome.points).toBe(5);
@@ -95,7 +89,7 @@ describe('evaluate: regression (linear problems)', () => {
   });
 
   it('refuses a model whose input does not fit before running it', async () => {
-    const linearA = problem('linear-a');
+    const linearA = requireProblem('linear-a');
     const set = await loadEvaluationSet(linearA, { dataDir: '/nonexistent' });
     const wide = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
     await expect(evaluate(linearA, wide, { tf, evaluationSet: set })).rejects.toThrow(ModelRejectedError);
@@ -117,7 +111,7 @@ function brightDarkSet(count: number): ClassificationSet {
 }
 
 const tinyImageProblem: ProblemDefinition = {
-  ...problem('horse-or-human'),
+  ...requireProblem('horse-or-human'),
   id: 'tiny-images',
   input: { shape: [2, 2, 3], description: 'RGB images', values: 'float' },
 };
@@ -173,7 +167,7 @@ describe('evaluate: classification', () => {
   });
 
   it('maps 6 units to classes index - 1 and counts unit 0 as no class', async () => {
-    const bbc = problem('bbc-news');
+    const bbc = requireProblem('bbc-news');
     const count = 5;
     const set: ClassificationSet = {
       kind: 'classification',
@@ -206,7 +200,7 @@ describe('evaluate: classification', () => {
 });
 
 describe('evaluate: time series', () => {
-  const sunspots = problem('sunspots');
+  const sunspots = requireProblem('sunspots');
   // A ramp: the next value is the last one plus 0.001.
   const series = Float64Array.from({ length: 3100 }, (_, i) => i / 3100);
   const set: TimeSeriesSet = { kind: 'time-series', series, splitTime: 3000, windowSize: 30, min: 0, max: 3100 };

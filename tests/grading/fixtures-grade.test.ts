@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getProblem } from '../../problems/index.ts';
+import { requireProblem } from '../../problems/index.ts';
 import { loadEvaluationSet } from '../../src/datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../../src/grading/compatibility.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
@@ -31,8 +31,7 @@ afterAll(async () => {
 });
 
 async function grade(file: string, problemId: string): Promise<EvaluationOutcome> {
-  const problem = getProblem(problemId);
-  if (!problem) throw new Error(`no problem ${problemId}`);
+  const problem = requireProblem(problemId);
   const imported = await importModel([{ name: file, bytes: new Uint8Array(readFileSync(path.join(fixtures, file))) }], { tf });
   try {
     const adaptation = checkCompatibility(problem, imported);

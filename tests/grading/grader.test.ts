@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemCatalog, requireProblem } from '../../problems/index.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGrader, GraderError, type GradeProgress, type Grader } from '../../src/grading/grader.ts';
+import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
 import type { Logger } from '../../src/log.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -37,13 +39,22 @@ const logged: { message: string; details: Record<string, unknown> }[] = [];
 const record = (details: Record<string, unknown>, message: string) => void logged.push({ message, details });
 const capture = { info: record, warn: record, error: record, debug: record };
 
+/** A problem that exists only here: the line of linear-a made three times as steep. */
+const linearA = requireProblem('linear-a');
+const steeperLine: ProblemDefinition = {
+  ...linearA,
+  id: 'steeper-line',
+  title: 'Basic model: Y = 3X + 9',
+  evaluation: { kind: 'linear', trainingXs: [-1, 0, 1, 2, 3, 4], extraXs: [10], slope: 3, intercept: 9 },
+};
+
 describe('a pool of two workers', () => {
   let grader: Grader;
   // The same pool size, splitting large classification sets over both workers.
   let sharding: Grader;
   beforeAll(() => {
-    grader = createGrader({ dataDir, datasetMirror: mirror, workers: 2, shardLargeSets: false });
-    sharding = createGrader({ dataDir, datasetMirror: mirror, workers: 2, logger: capture as unknown as Logger });
+    grader = createGrader({ catalog: [...problemCatalog, steeperLine], dataDir, datasetMirror: mirror, workers: 2, shardLargeSets: false });
+    sharding = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 2, logger: capture as unknown as Logger });
   });
   afterAll(async () => {
     await grader?.close();
@@ -148,6 +159,14 @@ describe('a pool of two workers', () => {
     expect(next.points).toBe(5);
   });
 
+  it('grades on the definition in its catalog, which the worker receives with the job', async () => {
+    // The model fits Y = X + 9; on a line three times as steep it is far off, whatever problems/ holds.
+    const result = await grader.grade({ problemId: 'steeper-line', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] });
+    expect(result).toMatchObject({ problem: 'steeper-line', problemTitle: 'Basic model: Y = 3X + 9', metric: 'mse', points: 0, sampleCount: 7 });
+    // Errors 2X at X = -1..4 and 10: mean of 4 X² over those seven points.
+    expect(result.value).toBeCloseTo((4 * (1 + 0 + 1 + 4 + 9 + 16 + 100)) / 7, 0);
+  });
+
   it('an unknown problem is the caller\'s error, not the model\'s', async () => {
     const error = await grader.grade({ problemId: 'cifar-10', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraderError);
@@ -157,7 +176,7 @@ describe('a pool of two workers', () => {
 
 describe('limits that terminate a worker', () => {
   it('a grade over the time limit terminates its worker; the next grade on the pool works', async () => {
-    const grader = createGrader({ dataDir, datasetMirror: mirror, workers: 1, timeoutMs: 500 });
+    const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 1, timeoutMs: 500 });
     try {
       const started = performance.now();
       const error = await grader.grade({ problemId: 'horse-or-human', files: [fixtureFile('06_horse_human_cnn_150x150_A2_k2.7.h5')] }).catch((e: unknown) => e);
@@ -180,7 +199,7 @@ describe('limits that terminate a worker', () => {
     const config = { class_name: 'Sequential', config: { name: 'huge', layers } };
     const bytes = zipSync({ ...parts, 'config.json': strToU8(JSON.stringify(config)) });
 
-    const grader = createGrader({ dataDir, workers: 1, workerMemoryMb: 128 });
+    const grader = createGrader({ catalog: problemCatalog, dataDir, workers: 1, workerMemoryMb: 128 });
     try {
       const error = await grader.grade({ problemId: 'linear-a', files: [{ name: 'huge.keras', bytes }] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelRejectedError);
@@ -196,7 +215,7 @@ describe('limits that terminate a worker', () => {
   });
 
   it('refuses to grade after close', async () => {
-    const grader = createGrader({ dataDir, workers: 1 });
+    const grader = createGrader({ catalog: problemCatalog, dataDir, workers: 1 });
     await grader.close();
     await expect(grader.grade({ problemId: 'linear-a', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] })).rejects.toThrow('The grader is closed');
   });

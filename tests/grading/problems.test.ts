@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getProblem, problemCatalog, requireProblem } from '../../problems/index.ts';
 import { datasets } from '../../src/datasets/registry.ts';
+import { categoryName, PROBLEM_CATEGORIES } from '../../src/grading/categories.ts';
 import { checkCompatibility, formatShape } from '../../src/grading/compatibility.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 
@@ -22,6 +23,17 @@ describe('problem catalog', () => {
       ['daily-min-temperatures', 5, 5, 'mae', 0.19],
       ['daily-max-temperatures', 5, 5, 'mae', 0.2],
     ]);
+  });
+
+  it('covers the five exam categories, each with its name', () => {
+    expect(PROBLEM_CATEGORIES.map((category) => `${category}. ${categoryName(category)}`)).toEqual([
+      '1. Basic model',
+      '2. Computer vision',
+      '3. Real-world images',
+      '4. Natural language processing',
+      '5. Time series',
+    ]);
+    expect([...new Set(problemCatalog.map((p) => p.category))].sort()).toEqual([...PROBLEM_CATEGORIES]);
   });
 
   it('finds problems by id and names the known ids otherwise', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyPoints, boundaryFor, hintFor, maePoints, msePoints, pointTable, pointsFor } from '../../src/grading/scoring.ts';
+import { accuracyPoints, boundaryFor, formatMetric, hintFor, maePoints, msePoints, pointMarks, pointTable, pointsFor } from '../../src/grading/scoring.ts';
 
 describe('msePoints', () => {
   it('gives 5 at or under the threshold and one point less per factor of 10', () => {
@@ -96,5 +96,24 @@ describe('boundaries and hints', () => {
     expect(hintFor({ kind: 'mae', threshold: 0.15 }, 0.175, 3)).toContain('0.1700 or lower for 4 points');
     expect(hintFor({ kind: 'mse', threshold: 1e-4 }, 5e-5, 5)).toMatch(/^Full marks/);
     expect(hintFor({ kind: 'mse', threshold: 1e-4 }, Number.NaN, 0)).toMatch(/NaN/);
+  });
+});
+
+describe('result display', () => {
+  it('writes a metric value one way for every display: percent, MSE in exponent only when tiny or huge, MAE to 4 places', () => {
+    expect(formatMetric('accuracy', 0.9888)).toBe('98.88%');
+    expect(formatMetric('mse', 8.24e-5)).toBe('8.24e-5');
+    expect(formatMetric('mse', 2.5e-3)).toBe('0.00250');
+    expect(formatMetric('mse', 0)).toBe('0.00');
+    expect(formatMetric('mae', 0.123456)).toBe('0.1235');
+    // A result's value is null when the model's outputs were not finite.
+    expect(formatMetric('mae', null)).toBe('not finite');
+    expect(formatMetric('accuracy', Number.NaN)).toBe('not finite');
+  });
+
+  it('draws points as filled and empty marks with the count', () => {
+    expect(pointMarks(4)).toBe('●●●●○ 4/5');
+    expect(pointMarks(0)).toBe('○○○○○ 0/5');
+    expect(pointMarks(5, 5)).toBe('●●●●● 5/5');
   });
 });

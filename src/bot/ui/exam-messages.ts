@@ -1,9 +1,9 @@
 // /mockexam and /leaderboard messages.
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
+import { categoryName } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
 import type { AllTimeRow, BoardView, StandingRow } from '../../mockexam/mock-exam-service.ts';
 import { renderLeaderboardCard } from '../../render/index.ts';
-import { categoryName } from './problem-messages.ts';
 
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -2,6 +2,7 @@
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../../grading/grader.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
+import { formatMetric, pointMarks } from '../../grading/scoring.ts';
 import type { Submission } from '../../submissions/submission-service.ts';
 import type { Refusal } from '../../submissions/grade-intake.ts';
 import { renderGradeChart } from '../../render/from-grade-result.ts';
@@ -12,10 +13,6 @@ export type GradeStatusView =
   | { step: 'queued'; position: number }
   | { step: 'downloading' }
   | { step: 'grading'; progress: GradeProgress };
-
-export function pointMarks(points: number, max = 5): string {
-  return `${'●'.repeat(points)}${'○'.repeat(Math.max(0, max - points))} ${points}/${max}`;
-}
 
 export function progressBar(fraction: number, width = 20): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
@@ -61,18 +58,11 @@ export function refusalText(refusal: Refusal, catalog: readonly ProblemDefinitio
   return `You have used your ${refusal.perHour} grades for this hour. You can grade again <t:${Math.ceil(refusal.retryAt.getTime() / 1000)}:R>.`;
 }
 
-function formatValue(metric: string, value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return 'not finite';
-  if (metric === 'accuracy') return `${(value * 100).toFixed(2)}%`;
-  if (metric === 'mse') return value.toExponential(2);
-  return value.toFixed(4);
-}
-
 function thresholdLines(result: GradeResult): string {
   const comparison = result.metric === 'accuracy' ? '≥' : '≤';
   return result.thresholds
     .filter((t) => t.points >= 1)
-    .map((t) => `${t.points === result.points ? '**' : ''}${t.points} pts: ${comparison} ${formatValue(result.metric, t.value)}${t.points === result.points ? '**' : ''}`)
+    .map((t) => `${t.points === result.points ? '**' : ''}${t.points} pts: ${comparison} ${formatMetric(result.metric, t.value)}${t.points === result.points ? '**' : ''}`)
     .join('\n');
 }
 
@@ -106,7 +96,7 @@ export function resultMessage(
     .setColor(colour)
     .setDescription(
       [
-        `**${result.metricName}**: ${formatValue(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
+        `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
         result.message,
         options.reused ? '_This file was graded before: here is its stored result._' : undefined,
       ]

@@ -1,18 +1,7 @@
 // How /problems shows the catalog and a problem's statement.
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
+import { categoryName, PROBLEM_CATEGORIES } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
-
-const CATEGORY_NAMES: Record<number, string> = {
-  1: 'Basic model',
-  2: 'Computer vision',
-  3: 'Real-world images',
-  4: 'Natural language processing',
-  5: 'Time series',
-};
-
-export function categoryName(category: number): string {
-  return CATEGORY_NAMES[category] ?? `Category ${category}`;
-}
 
 /** Autocomplete choices: problems whose id or title contains what was typed. */
 export function matchProblems(catalog: readonly ProblemDefinition[], typed: string): Array<{ name: string; value: string }> {
@@ -33,7 +22,7 @@ export function catalogEmbed(
     .setTitle('Problems')
     .setColor(0xff6f00)
     .setDescription(`★ = in this week's mock exam (${week}). Your best points in brackets. Grade with \`/grade\`; read one with \`/problems show\`.`);
-  for (const category of [1, 2, 3, 4, 5]) {
+  for (const category of PROBLEM_CATEGORIES) {
     const lines = catalog
       .filter((p) => p.category === category)
       .map((p) => {

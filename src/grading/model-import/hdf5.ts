@@ -8,7 +8,7 @@
 import * as hdf5 from 'jsfive';
 import { ModelRejectedError } from '../errors.ts';
 
-export const hdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const hdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export function isHdf5(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && hdf5Signature.every((byte, index) => bytes[index] === byte);
@@ -18,7 +18,7 @@ export function isHdf5(bytes: Uint8Array): boolean {
  * Checks the HDF5 superblock (at offset 0, where Keras/h5py put it) and that the file is as long
  * as the end-of-file address it records. Throws ModelRejectedError otherwise.
  */
-export function checkHdf5Superblock(bytes: Uint8Array, fileName: string): void {
+function checkHdf5Superblock(bytes: Uint8Array, fileName: string): void {
   if (!isHdf5(bytes)) {
     throw new ModelRejectedError('not-a-model', `${fileName} is not an HDF5 file (it does not start with the HDF5 signature).`);
   }
@@ -67,7 +67,7 @@ export function openHdf5(bytes: Uint8Array, fileName: string): Hdf5File {
 }
 
 /** Runs a jsfive call and turns any failure into a ModelRejectedError naming what was read. */
-export function guard<T>(fileName: string, what: string, read: () => T): T {
+function guard<T>(fileName: string, what: string, read: () => T): T {
   // jsfive prints diagnostics about damaged files (with raw bytes) to the console: keep the
   // grader's output clean; what matters reaches the member through the error below.
   const { log, warn } = console;

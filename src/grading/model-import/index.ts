@@ -13,13 +13,12 @@ import { importTfjsLayers, parseTfjsModelJson } from './tfjs-layers.ts';
 import { defaultImportLimits, type ImportedModel, type ImportLimits, type ImportOptions, type UploadedFile } from './types.ts';
 import { isZip, openZip, type ZipArchive } from './zip.ts';
 
-export type { ImportedModel, ImportOptions, ModelFormat, UploadedFile } from './types.ts';
-export { defaultImportLimits } from './types.ts';
+export type { ImportedModel, ImportOptions, UploadedFile } from './types.ts';
 
-export type ContentKind = 'empty' | 'hdf5' | 'zip' | 'json' | 'unknown';
+type ContentKind = 'empty' | 'hdf5' | 'zip' | 'json' | 'unknown';
 
 /** What a file holds, judged from its first bytes. */
-export function detectContent(bytes: Uint8Array): ContentKind {
+function detectContent(bytes: Uint8Array): ContentKind {
   if (bytes.length === 0) return 'empty';
   if (isHdf5(bytes)) return 'hdf5';
   if (isZip(bytes)) return 'zip';

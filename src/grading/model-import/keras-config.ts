@@ -98,7 +98,7 @@ export function translateInboundNodes(nodes: unknown): unknown {
 }
 
 /** `["input_layer", 0, 0]` (Keras 3, single tensor) -> `[["input_layer", 0, 0]]`. */
-export function normaliseTensorList(list: unknown): unknown {
+function normaliseTensorList(list: unknown): unknown {
   if (Array.isArray(list) && typeof list[0] === 'string') return [list];
   return list;
 }

@@ -32,7 +32,7 @@ type Layer = tfTypes.layers.Layer;
 const childOrder = ['cell', 'forward_layer', 'backward_layer', 'layer'];
 
 /** The variables stored for one layer, in the order Keras created them. */
-export function collectVariables(h5: Hdf5File, group: hdf5.Group, path: string): StoredWeight[] {
+function collectVariables(h5: Hdf5File, group: hdf5.Group, path: string): StoredWeight[] {
   const found: StoredWeight[] = [];
   const vars = getNode(h5, group, 'vars');
   if (isGroup(vars)) {

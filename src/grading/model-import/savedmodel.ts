@@ -13,7 +13,7 @@ import type { Tf } from '../tf-backend.ts';
 import type { ImportedModel, ImportLimits } from './types.ts';
 import type { ZipArchive } from './zip.ts';
 
-export function savedModelUnsupported(fileName: string): ModelRejectedError {
+function savedModelUnsupported(fileName: string): ModelRejectedError {
   return new ModelRejectedError(
     'savedmodel-unsupported',
     `${fileName} is a TensorFlow SavedModel. This grader runs TensorFlow.js without the native TensorFlow library, so it cannot load SavedModels. ` +

@@ -19,7 +19,7 @@ type Shape = Array<number | null>;
 type Kwargs = Record<string, unknown>;
 
 /** Augmentation layers that only act during training. */
-export const inferenceNoOpLayers = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness'];
+const inferenceNoOpLayers = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness'];
 
 const kerasEpsilon = 1e-7;
 

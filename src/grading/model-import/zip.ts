@@ -6,6 +6,7 @@
 // lying header cannot turn a small upload into gigabytes of memory.
 import { Inflate } from 'fflate';
 import { ModelRejectedError } from '../errors.ts';
+import { formatBytes } from '../limits.ts';
 
 export interface ZipLimits {
   /** Largest total uncompressed size accepted, in bytes. */
@@ -14,7 +15,7 @@ export interface ZipLimits {
   maxEntries: number;
 }
 
-export interface ZipEntry {
+interface ZipEntry {
   /** Normalised path inside the archive, '/'-separated, without a leading './'. */
   name: string;
   isDirectory: boolean;
@@ -50,7 +51,7 @@ function corrupt(fileName: string, detail: string): ModelRejectedError {
  * Normalises an entry name and refuses absolute paths, drive letters and `..` segments.
  * Returns the name with '/' separators and no leading './'.
  */
-export function safeEntryName(rawName: string, fileName: string): string {
+function safeEntryName(rawName: string, fileName: string): string {
   const name = rawName.replace(/\\/g, '/');
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\0')) {
     throw new ModelRejectedError('zip-path-escape', `${fileName} contains an entry with an absolute path ("${rawName}"); such archives are refused.`);
@@ -192,11 +193,4 @@ export function openZip(bytes: Uint8Array, fileName: string, limits: ZipLimits):
   }
 
   return { entries, read, has: (name) => byName.has(name) };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }

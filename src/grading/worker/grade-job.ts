@@ -1,17 +1,15 @@
-// Grades one model: plain data in (problem id, file bytes or paths, limits), plain data out (a
-// result, or the reason the model was refused). It runs wherever a tfjs backend is loaded: a
-// worker thread of the local pool, or a process that takes jobs from a queue.
+// Grades one model: plain data in (the problem's definition, file bytes or paths, limits), plain
+// data out (a result, or the reason the model was refused). It runs wherever a tfjs backend is
+// loaded: a worker thread of the local pool, or a process that takes jobs from a queue.
 import { readFile } from 'node:fs/promises';
-import { getProblem } from '../../../problems/index.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../../datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
 import { evaluate, type EvaluationOutcome } from '../evaluate.ts';
 import { formatBytes } from '../limits.ts';
-import { importModel } from '../model-import/index.ts';
-import type { ImportedModel, UploadedFile } from '../model-import/types.ts';
+import { importModel, type ImportedModel, type UploadedFile } from '../model-import/index.ts';
 import type { Tf, TfBackendName } from '../tf-backend.ts';
-import { shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
+import { jobLogger, PROGRESS_STEP, shardRange, type GradeChart, type GradeDetails, type GradeJob, type GradeJobOutcome, type GradeProgress, type GradeResult, type JobFile, type JobLogEntry } from './protocol.ts';
 
 export interface GradeJobContext {
   tf: Tf;
@@ -21,9 +19,6 @@ export interface GradeJobContext {
   /** Stage changes, and evaluation progress at most every 5 %. `preparing` comes before `importing`. */
   onProgress?: (progress: GradeProgress | { stage: 'preparing' }) => void;
 }
-
-/** Smallest step between two evaluation progress reports. */
-const PROGRESS_STEP = 0.05;
 
 async function readJobFiles(files: JobFile[], maxUploadBytes: number): Promise<UploadedFile[]> {
   const read: UploadedFile[] = [];
@@ -69,8 +64,7 @@ function splitChart(details: EvaluationOutcome['details']): { details: GradeDeta
 
 export async function runGradeJob(job: GradeJob, context: GradeJobContext): Promise<GradeJobOutcome> {
   const log: JobLogEntry[] = [];
-  const problem = getProblem(job.problemId);
-  if (!problem) throw new Error(`Unknown problem "${job.problemId}"`);
+  const { problem } = job;
   const { tf } = context;
   const report = context.onProgress ?? (() => {});
 
@@ -79,10 +73,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
   const fullSet = await loadEvaluationSet(problem, {
     dataDir: context.dataDir,
     mirror: context.datasetMirror,
-    logger: {
-      info: (details, message) => log.push({ level: 'info', message, details: { ...details } }),
-      warn: (details, message) => log.push({ level: 'warn', message, details: { ...details } }),
-    },
+    logger: jobLogger(log),
   });
   const evaluationSet = shardOf(fullSet, job.shard);
   const preparationMs = performance.now() - preparationStart;

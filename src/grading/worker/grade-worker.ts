@@ -5,7 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { loadTf } from '../tf-backend.ts';
 import { runGradeJob } from './grade-job.ts';
-import type { GradeJob, GradeJobOutcome, GradeWorkerData, JobLogEntry, WorkerMessage } from './protocol.ts';
+import { jobLogger, type GradeJob, type GradeJobOutcome, type GradeWorkerData, type JobLogEntry, type WorkerMessage } from './protocol.ts';
 
 export interface GradeTask {
   job: GradeJob;
@@ -17,10 +17,7 @@ export async function createGradeHandler(): Promise<(task: GradeTask) => Promise
   const startLog: JobLogEntry[] = [];
   const { tf, backend } = await loadTf({
     prefer: settings.preferBackend,
-    logger: {
-      info: (details, message) => startLog.push({ level: 'info', message, details: { ...details } }),
-      debug: (details, message) => startLog.push({ level: 'debug', message, details: { ...details } }),
-    },
+    logger: jobLogger(startLog),
   });
 
   return async function gradeTask(task: GradeTask): Promise<GradeJobOutcome> {

@@ -1,10 +1,13 @@
 // Plain data exchanged with whatever runs a grade (a worker thread today; a process on another
 // machine reading a job queue later). Everything here survives structured clone and JSON.
 import type { ClassificationDetails, NonFiniteDetails, ResidualSummary } from '../evaluate.ts';
-import type { MetricKind } from '../problem-types.ts';
+import type { MetricKind, ProblemDefinition } from '../problem-types.ts';
 import type { TfBackendName } from '../tf-backend.ts';
 
 export type GradeStage = 'queued' | 'importing' | 'evaluating' | 'scoring';
+
+/** Smallest step between two evaluation progress reports, from a worker and to the grader's caller. */
+export const PROGRESS_STEP = 0.05;
 
 /** Progress of one grade; `fraction` (0..1) only while evaluating. */
 export interface GradeProgress {
@@ -15,7 +18,7 @@ export interface GradeProgress {
 /** A file of a grade job: its bytes, or a path the runner reads (its size already checked). */
 export type JobFile = { name: string; bytes: Uint8Array } | { name: string; path: string; size: number };
 
-export interface GradeJobLimits {
+interface GradeJobLimits {
   maxUploadBytes: number;
   maxParams: number;
   maxUncompressedBytes: number;
@@ -23,7 +26,8 @@ export interface GradeJobLimits {
 }
 
 export interface GradeJob {
-  problemId: string;
+  /** The whole definition, so whatever runs the job needs no catalog of its own. */
+  problem: ProblemDefinition;
   files: JobFile[];
   limits: GradeJobLimits;
   /**
@@ -38,6 +42,12 @@ export function shardRange(total: number, index: number, count: number): { start
   return { start: Math.floor((index * total) / count), end: Math.floor(((index + 1) * total) / count) };
 }
 
+/** A logger, as the backend loader and the dataset loader take one, that appends to `entries`. */
+export function jobLogger(entries: JobLogEntry[]): Record<JobLogEntry['level'], (details: object, message: string) => void> {
+  const at = (level: JobLogEntry['level']) => (details: object, message: string) => void entries.push({ level, message, details: { ...details } });
+  return { debug: at('debug'), info: at('info'), warn: at('warn') };
+}
+
 export type GradeDetails =
   | ClassificationDetails
   | NonFiniteDetails
@@ -49,7 +59,7 @@ export type GradeChart =
   | { kind: 'regression'; points: { x: number; expected: number; predicted: number }[] }
   | { kind: 'time-series'; start: number; actual: number[]; forecast: number[] };
 
-export interface GradeTimings {
+interface GradeTimings {
   /** Waiting for a free worker (0 when one was free). */
   queuedMs: number;
   /** Loading the evaluation set (a cache hit is about 0). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KerasTokenizer, padSequences, textToWordSequence } from '../../src/grading/keras-text.ts';
+import { KerasTokenizer, padSequences, textToWordSequence } from '../../src/datasets/keras-text.ts';
 
 describe('textToWordSequence', () => {
   it('lower-cases, turns the default filters into separators and drops empty words', () => {

@@ -3,7 +3,7 @@
 // these token ids, so any difference in ranking or filtering scores a good model badly.
 
 /** Keras' default `filters`: every character here becomes a separator. */
-export const KERAS_DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
+const KERAS_DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
 
 export interface TokenizerOptions {
   /** Only ids below num_words are kept (0 or undefined: no limit), as in Keras. */
