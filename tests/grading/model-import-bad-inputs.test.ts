@@ -286,4 +286,36 @@ describe('bad uploads are refused with a specific message', () => {
   it('no file at all', async () => {
     expect((await rejection([])).code).toBe('missing-file');
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'])('a layer class named %s (a name every plain object has)', async (className) => {
+    const config = kerasConfig();
+    config.config.layers[1].class_name = className;
+    const error = await rejection([{ name: 'model.keras', bytes: zipSync({ ...kerasEntries(), 'config.json': strToU8(JSON.stringify(config)) }) }]);
+    expect(error.code).toBe('unknown-layer');
+    expect(error.memberMessage).toContain(`has the class ${className}, which the grader (TensorFlow.js) cannot run`);
+  });
+
+  it('a config nested 200,000 levels deep, refused before it is parsed or walked', async () => {
+    const depth = 200_000;
+    const deep = `{"class_name":"Sequential","config":{"layers":[${'['.repeat(depth)}${']'.repeat(depth)}]}}`;
+    const error = await rejection([{ name: 'model.keras', bytes: zipSync({ ...kerasEntries(), 'config.json': strToU8(deep) }) }]);
+    expect(error.code).toBe('bad-model-config');
+    expect(error.memberMessage).toMatch(/config\.json: the model configuration is nested 200,003 levels deep; .* \(the limit is 64\)/);
+  });
+
+  it('a TF.js weights manifest whose shape is not a list', async () => {
+    const modelJson = {
+      format: 'layers-model',
+      modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 1, batch_input_shape: [null, 1] } }] } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'dense/kernel', shape: 'oops', dtype: 'float32' }, { name: 'dense/bias', shape: [1], dtype: 'float32' }] }],
+    };
+    const error = await rejection([
+      { name: 'model.json', bytes: strToU8(JSON.stringify(modelJson)) },
+      { name: 'group1-shard1of1.bin', bytes: new Uint8Array(8) },
+    ]);
+    expect(error.code).toBe('bad-model-config');
+    expect(error.memberMessage).toBe(
+      'model.json: weightsManifest entry 1, weight 1 ("dense/kernel") has a shape that is not a list of sizes. The file was not written by TensorFlow.js: convert the model again, or upload model.h5.',
+    );
+  });
 });

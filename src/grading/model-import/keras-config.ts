@@ -23,6 +23,46 @@ export const causalConv1dClassName = 'CausalConv1D';
 const droppedKeys = new Set(['module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id']);
 const dtypePolicyClasses = new Set(['DTypePolicy', 'FloatDTypePolicy', 'Policy', 'QuantizedDTypePolicy', 'QuantizedFloat8DTypePolicy']);
 
+/**
+ * Deepest nesting a model config may have. Real ones are 7 levels deep (14 with a nested model
+ * such as a MobileNetV2 inside a Sequential); every walk over a config is recursive, so a config
+ * nested thousands deep would overflow the stack.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** How deep the objects and arrays of a JSON text nest, in one pass (brackets in strings ignored). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Refuses a model JSON nested deeper than any Keras model, before anything parses or walks it. */
+export function checkConfigDepth(text: string, fileName: string): void {
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    throw new ModelRejectedError(
+      'bad-model-config',
+      `${fileName}: the model configuration is nested ${depth.toLocaleString('en-US')} levels deep; a Keras model's is at most a few dozen (the limit is ${MAX_CONFIG_DEPTH}). The file was not written by Keras: save the model with model.save("model.h5").`,
+    );
+  }
+}
+
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -29,7 +29,7 @@ import {
   readStringListAttribute,
   type Hdf5File,
 } from './hdf5.ts';
-import { isJsonObject, type JsonObject } from './keras-config.ts';
+import { checkConfigDepth, isJsonObject, type JsonObject } from './keras-config.ts';
 import { checkParameterCount } from './shims.ts';
 import type { ImportedModel, ImportLimits, UploadedFile } from './types.ts';
 
@@ -39,6 +39,7 @@ interface LayerWeights {
 }
 
 export function parseModelConfig(text: string, fileName: string): JsonObject {
+  checkConfigDepth(text, fileName);
   let config: unknown;
   try {
     config = JSON.parse(text);

@@ -198,8 +198,10 @@ export function registerShims(tf: Tf): void {
 
 /** Whether tfjs (with the shims) can build a layer class of that name. */
 export function isKnownLayerClass(tf: Tf, className: string): boolean {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (!entry) return false;
+  const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+  // Own entries only: a class named "constructor" or "__proto__" must not find Object's.
+  if (!Object.hasOwn(classes, className)) return false;
+  const entry = classes[className];
   const constructor = entry[0] as unknown as { prototype: unknown };
   return constructor.prototype instanceof tf.layers.Layer || className === 'Sequential' || className === 'Functional' || className === 'Model';
 }

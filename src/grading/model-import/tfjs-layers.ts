@@ -6,7 +6,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { ModelRejectedError } from '../errors.ts';
 import type { Tf } from '../tf-backend.ts';
 import { buildModel, describeModel, fillOrDispose } from './build.ts';
-import { isJsonObject, type JsonObject } from './keras-config.ts';
+import { checkConfigDepth, isJsonObject, type JsonObject } from './keras-config.ts';
 import { checkParameterCount } from './shims.ts';
 import type { ImportedModel, ImportLimits } from './types.ts';
 
@@ -18,6 +18,7 @@ export interface TfjsModelJson {
 
 /** Parses model.json text; undefined when it is JSON but not a TF.js model. */
 export function parseTfjsModelJson(text: string, fileName: string): TfjsModelJson {
+  checkConfigDepth(text, fileName);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -34,7 +35,29 @@ export function parseTfjsModelJson(text: string, fileName: string): TfjsModelJso
     );
   }
   const manifest = Array.isArray(parsed.weightsManifest) ? parsed.weightsManifest : [];
+  checkWeightsManifest(manifest, fileName);
   return { modelTopology: parsed.modelTopology, weightsManifest: manifest as tfTypes.io.WeightsManifestConfig, format: parsed.format as string | undefined };
+}
+
+const WEIGHT_DTYPES = new Set(['float32', 'int32', 'bool', 'string', 'complex64', 'float16', 'uint8', 'uint16', 'int8', 'int16']);
+
+/** Refuses a weights manifest that is not made of paths and of weights with a name, a shape and a dtype. */
+function checkWeightsManifest(manifest: unknown[], fileName: string): void {
+  const refuse = (what: string) =>
+    new ModelRejectedError('bad-model-config', `${fileName}: weightsManifest ${what}. The file was not written by TensorFlow.js: convert the model again, or upload model.h5.`);
+  manifest.forEach((group, g) => {
+    if (!isJsonObject(group) || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) throw refuse(`entry ${g + 1} has no list of file paths`);
+    if (!Array.isArray(group.weights)) throw refuse(`entry ${g + 1} has no list of weights`);
+    group.weights.forEach((weight, w) => {
+      const where = `entry ${g + 1}, weight ${w + 1}`;
+      if (!isJsonObject(weight) || typeof weight.name !== 'string') throw refuse(`${where} has no name`);
+      const name = JSON.stringify(weight.name.slice(0, 100));
+      if (!Array.isArray(weight.shape) || !weight.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+        throw refuse(`${where} (${name}) has a shape that is not a list of sizes`);
+      }
+      if (typeof weight.dtype !== 'string' || !WEIGHT_DTYPES.has(weight.dtype)) throw refuse(`${where} (${name}) has an unknown dtype`);
+    });
+  });
 }
 
 function baseName(path: string): string {
