@@ -318,4 +318,24 @@ describe('bad uploads are refused with a specific message', () => {
       'model.json: weightsManifest entry 1, weight 1 ("dense/kernel") has a shape that is not a list of sizes. The file was not written by TensorFlow.js: convert the model again, or upload model.h5.',
     );
   });
+
+  it('a .keras whose weights file links a group back to its parent (a loop), refused instead of recursing forever', async () => {
+    const entries = kerasEntries();
+    const weights = Buffer.from(entries['model.weights.h5']);
+    const h5 = openHdf5(weights, 'model.weights.h5');
+    const layers = getNode(h5, h5.root, 'layers') as unknown as { keys: string[]; _dataobjects: { offset: number } };
+    const firstLayer = getNode(h5, h5.root, `layers/${layers.keys[0]}`) as unknown as { _dataobjects: { offset: number } };
+    // The symbol table entry of layers/<first layer> holds its object header address: point it at "layers".
+    const address = (offset: number) => {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigUInt64LE(BigInt(offset));
+      return bytes;
+    };
+    const at = weights.indexOf(address(firstLayer._dataobjects.offset));
+    expect(weights.indexOf(address(firstLayer._dataobjects.offset), at + 1)).toBe(-1);
+    address(layers._dataobjects.offset).copy(weights, at);
+    const error = await rejection([{ name: 'model.keras', bytes: zipSync({ ...entries, 'model.weights.h5': new Uint8Array(weights) }) }]);
+    expect(error.code).toBe('corrupt-hdf5');
+    expect(error.memberMessage).toMatch(/model\.keras\/model\.weights\.h5 is damaged: the group "layers\/.*" links back to a group that contains it/);
+  });
 });

@@ -111,6 +111,33 @@ export function getNode(file: Hdf5File, group: hdf5.Group, path: string): hdf5.G
   });
 }
 
+/** Groups nested deeper than this are refused; Keras writes at most a handful of levels. */
+const MAX_GROUP_DEPTH = 32;
+
+/**
+ * Visits the groups below `group` depth first. HDF5 links may point back at an ancestor (a hard
+ * link loop in a hostile file): each group is entered once, by the address of its object header,
+ * and a loop or a tree deeper than Keras ever writes is refused instead of overflowing the stack.
+ * `visit` returns the children to descend into, in order.
+ */
+export function walkGroups(file: Hdf5File, group: hdf5.Group, path: string, visit: (group: hdf5.Group, path: string) => Array<[string, hdf5.Group]>): void {
+  const entered = new Set<number>();
+  const walk = (current: hdf5.Group, currentPath: string, depth: number): void => {
+    const address = current._dataobjects?.offset;
+    if (address !== undefined) {
+      if (entered.has(address)) {
+        throw new ModelRejectedError('corrupt-hdf5', `${file.fileName} is damaged: the group "${currentPath}" links back to a group that contains it, so its contents never end. Save the model again and upload the new file.`);
+      }
+      entered.add(address);
+    }
+    if (depth > MAX_GROUP_DEPTH) {
+      throw new ModelRejectedError('corrupt-hdf5', `${file.fileName} is damaged: its groups nest more than ${MAX_GROUP_DEPTH} levels deep ("${currentPath.slice(0, 200)}"). Save the model again and upload the new file.`);
+    }
+    for (const [name, child] of visit(current, currentPath)) walk(child, `${currentPath}/${name}`, depth + 1);
+  };
+  walk(group, path, 0);
+}
+
 export function groupKeys(file: Hdf5File, group: hdf5.Group): string[] {
   return guard(file.fileName, `the contents of "${group.name}"`, () => [...group.keys]);
 }

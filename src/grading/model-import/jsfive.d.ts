@@ -5,6 +5,8 @@ declare module 'jsfive' {
     readonly keys: string[];
     readonly attrs: Record<string, unknown>;
     get(path: string): Group | Dataset | null | undefined;
+    /** Internal: where the group's object header sits in the file (it names the group). */
+    readonly _dataobjects?: { offset?: number };
   }
   export class File extends Group {
     constructor(buffer: ArrayBuffer, filename?: string);

@@ -19,7 +19,7 @@ import {
   missingWeightsError,
   type StoredWeight,
 } from './build.ts';
-import { datasetShape, getNode, groupKeys, isDataset, isGroup, openHdf5, readFloat32, type Hdf5File } from './hdf5.ts';
+import { datasetShape, getNode, groupKeys, isDataset, isGroup, openHdf5, readFloat32, walkGroups, type Hdf5File } from './hdf5.ts';
 import { isJsonObject } from './keras-config.ts';
 import { parseModelConfig } from './keras-h5.ts';
 import { checkParameterCount } from './shims.ts';
@@ -32,39 +32,49 @@ type Layer = tfTypes.layers.Layer;
 const childOrder = ['cell', 'forward_layer', 'backward_layer', 'layer'];
 
 /** The variables stored for one layer, in the order Keras created them. */
-function collectVariables(h5: Hdf5File, group: hdf5.Group, path: string): StoredWeight[] {
+function collectVariables(h5: Hdf5File, layer: hdf5.Group, layerPath: string): StoredWeight[] {
   const found: StoredWeight[] = [];
-  const vars = getNode(h5, group, 'vars');
-  if (isGroup(vars)) {
-    const indices = groupKeys(h5, vars)
-      .filter((key) => /^\d+$/.test(key))
-      .sort((a, b) => Number(a) - Number(b));
-    for (const index of indices) {
-      const dataset = getNode(h5, vars, index);
-      if (!isDataset(dataset)) continue;
-      found.push({ name: `${path}/vars/${index}`, shape: datasetShape(h5, dataset), read: () => readFloat32(h5, dataset) });
+  walkGroups(h5, layer, layerPath, (group, path) => {
+    const vars = getNode(h5, group, 'vars');
+    if (isGroup(vars)) {
+      const indices = groupKeys(h5, vars)
+        .filter((key) => /^\d+$/.test(key))
+        .sort((a, b) => Number(a) - Number(b));
+      for (const index of indices) {
+        const dataset = getNode(h5, vars, index);
+        if (!isDataset(dataset)) continue;
+        found.push({ name: `${path}/vars/${index}`, shape: datasetShape(h5, dataset), read: () => readFloat32(h5, dataset) });
+      }
     }
-  }
-  const children = groupKeys(h5, group).filter((key) => key !== 'vars');
-  children.sort((a, b) => {
-    const rank = (key: string) => (childOrder.includes(key) ? childOrder.indexOf(key) : childOrder.length);
-    return rank(a) - rank(b) || a.localeCompare(b);
+    const children = groupKeys(h5, group).filter((key) => key !== 'vars');
+    children.sort((a, b) => {
+      const rank = (key: string) => (childOrder.includes(key) ? childOrder.indexOf(key) : childOrder.length);
+      return rank(a) - rank(b) || a.localeCompare(b);
+    });
+    return childGroups(h5, group, children);
   });
-  for (const child of children) {
-    const node = getNode(h5, group, child);
-    if (isGroup(node)) found.push(...collectVariables(h5, node, `${path}/${child}`));
-  }
   return found;
 }
 
-function allDatasets(h5: Hdf5File, group: hdf5.Group, path: string): StoredWeight[] {
+function allDatasets(h5: Hdf5File, root: hdf5.Group, rootPath: string): StoredWeight[] {
   const found: StoredWeight[] = [];
-  for (const key of groupKeys(h5, group)) {
-    const node = getNode(h5, group, key);
-    if (isGroup(node)) found.push(...allDatasets(h5, node, `${path}/${key}`));
-    else if (isDataset(node)) found.push({ name: `${path}/${key}`, shape: datasetShape(h5, node), read: () => readFloat32(h5, node) });
-  }
+  walkGroups(h5, root, rootPath, (group, path) => {
+    const keys = groupKeys(h5, group);
+    for (const key of keys) {
+      const node = getNode(h5, group, key);
+      if (isDataset(node)) found.push({ name: `${path}/${key}`, shape: datasetShape(h5, node), read: () => readFloat32(h5, node) });
+    }
+    return childGroups(h5, group, keys);
+  });
   return found;
+}
+
+/** The subgroups among `keys` of `group`, in that order. */
+function childGroups(h5: Hdf5File, group: hdf5.Group, keys: string[]): Array<[string, hdf5.Group]> {
+  return keys.flatMap((key): Array<[string, hdf5.Group]> => {
+    const node = getNode(h5, group, key);
+    return isGroup(node) ? [[key, node]] : [];
+  });
 }
 
 export async function importKerasZip(tf: Tf, archive: ZipArchive, fileName: string, limits: ImportLimits): Promise<ImportedModel> {
