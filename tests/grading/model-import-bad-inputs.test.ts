@@ -338,4 +338,32 @@ describe('bad uploads are refused with a specific message', () => {
     expect(error.code).toBe('corrupt-hdf5');
     expect(error.memberMessage).toMatch(/model\.keras\/model\.weights\.h5 is damaged: the group "layers\/.*" links back to a group that contains it/);
   });
+
+  it('a TF.js manifest that lists one weight file many times, refused before anything is joined', async () => {
+    const modelJson = {
+      format: 'layers-model',
+      modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 1, batch_input_shape: [null, 1] } }] } },
+      weightsManifest: [{ paths: Array.from({ length: 1000 }, () => 'big.bin'), weights: [{ name: 'dense/kernel', shape: [1, 1], dtype: 'float32' }, { name: 'dense/bias', shape: [1], dtype: 'float32' }] }],
+    };
+    const error = await rejection([
+      { name: 'model.json', bytes: strToU8(JSON.stringify(modelJson)) },
+      { name: 'big.bin', bytes: new Uint8Array(4 * 1024 * 1024) },
+    ]);
+    expect(error.code).toBe('bad-model-config');
+    expect(error.memberMessage).toBe('model.json lists the weight file "big.bin" more than once. Convert the model again, or upload model.h5.');
+  });
+
+  it('TF.js shards larger than the weights the manifest lists, refused before they are joined', async () => {
+    const modelJson = {
+      format: 'layers-model',
+      modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 1, batch_input_shape: [null, 1] } }] } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'dense/kernel', shape: [1, 1], dtype: 'float32' }, { name: 'dense/bias', shape: [1], dtype: 'float32' }] }],
+    };
+    const error = await rejection([
+      { name: 'model.json', bytes: strToU8(JSON.stringify(modelJson)) },
+      { name: 'group1-shard1of1.bin', bytes: new Uint8Array(4 * 1024 * 1024) },
+    ]);
+    expect(error.code).toBe('weight-mismatch');
+    expect(error.memberMessage).toMatch(/the \.bin files hold 4\.0 MB but model\.json lists 8 bytes of weights/);
+  });
 });

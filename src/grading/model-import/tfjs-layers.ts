@@ -7,6 +7,7 @@ import { ModelRejectedError } from '../errors.ts';
 import type { Tf } from '../tf-backend.ts';
 import { buildModel, describeModel, fillOrDispose } from './build.ts';
 import { checkConfigDepth, isJsonObject, type JsonObject } from './keras-config.ts';
+import { formatBytes } from '../limits.ts';
 import { checkParameterCount } from './shims.ts';
 import type { ImportedModel, ImportLimits } from './types.ts';
 
@@ -39,7 +40,8 @@ export function parseTfjsModelJson(text: string, fileName: string): TfjsModelJso
   return { modelTopology: parsed.modelTopology, weightsManifest: manifest as tfTypes.io.WeightsManifestConfig, format: parsed.format as string | undefined };
 }
 
-const WEIGHT_DTYPES = new Set(['float32', 'int32', 'bool', 'string', 'complex64', 'float16', 'uint8', 'uint16', 'int8', 'int16']);
+/** The dtypes a Keras model's weights have in a TF.js manifest (quantized ones say so apart). */
+const WEIGHT_DTYPES = new Set(['float32', 'int32', 'bool']);
 
 /** Refuses a weights manifest that is not made of paths and of weights with a name, a shape and a dtype. */
 function checkWeightsManifest(manifest: unknown[], fileName: string): void {
@@ -60,6 +62,14 @@ function checkWeightsManifest(manifest: unknown[], fileName: string): void {
   });
 }
 
+/** Bytes one manifest entry takes in the shards (quantized weights take their stored dtype's size). */
+function weightBytes(spec: tfTypes.io.WeightsManifestEntry): number {
+  const count = spec.shape.reduce((product, size) => product * size, 1);
+  const stored = spec.quantization?.dtype ?? spec.dtype;
+  const size = stored === 'uint8' || stored === 'bool' ? 1 : stored === 'uint16' || stored === 'float16' ? 2 : 4;
+  return count * size;
+}
+
 function baseName(path: string): string {
   return path.split('/').pop() ?? path;
 }
@@ -77,8 +87,14 @@ export async function importTfjsLayers(
 ): Promise<ImportedModel> {
   const specs: tfTypes.io.WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
+  const listed = new Set<string>();
   for (const group of modelJson.weightsManifest) {
     for (const path of group.paths ?? []) {
+      // A file listed again would be joined again: a small upload could ask for any amount of memory.
+      if (listed.has(path)) {
+        throw new ModelRejectedError('bad-model-config', `${fileName} lists the weight file "${path.slice(0, 100)}" more than once. Convert the model again, or upload model.h5.`);
+      }
+      listed.add(path);
       const bytes = shard(path) ?? shard(baseName(path));
       if (!bytes) {
         throw new ModelRejectedError('missing-file', `${fileName} needs the weight file "${path}", which was not uploaded. Upload model.json together with all its .bin files.`);
@@ -91,6 +107,15 @@ export async function importTfjsLayers(
     specs.reduce((total, spec) => total + spec.shape.reduce((product, size) => product * size, 1), 0),
     limits.maxParams,
   );
+  // Checked before the shards are joined into one buffer: they must hold exactly the listed weights.
+  const declared = specs.reduce((total, spec) => total + weightBytes(spec), 0);
+  const uploaded = parts.reduce((total, part) => total + part.length, 0);
+  if (uploaded !== declared) {
+    throw new ModelRejectedError(
+      'weight-mismatch',
+      `${fileName}: the .bin files hold ${formatBytes(uploaded)} but model.json lists ${formatBytes(declared)} of weights. Upload model.json together with its own .bin files, unchanged.`,
+    );
+  }
   const weightData = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {
