@@ -94,11 +94,44 @@ async function tryBackend(backend: TfBackendName): Promise<Tf | undefined> {
       );
       wasm.setWasmPaths(wasmBinaryDirectory());
       // setBackend resolves false (and logs) rather than throwing when the backend fails to start.
-      return (await tf.setBackend('wasm')) ? tf : undefined;
+      const started = await withoutRethrowingHandlers(() => tf.setBackend('wasm'));
+      return started ? tf : undefined;
     }
     case 'cpu': {
       const tf = unwrapModule<Tf>(await import('@tensorflow/tfjs'));
       return (await tf.setBackend('cpu')) ? tf : undefined;
+    }
+  }
+}
+
+const processErrorEvents = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `start` and then removes the process error handlers it added that only rethrow.
+ *
+ * The Emscripten glue of @tensorflow/tfjs-backend-wasm, when it starts in Node, adds
+ * `process.on('uncaughtException', (ex) => { throw ex })` and
+ * `process.on('unhandledRejection', (reason) => { throw reason })` to the thread's process. A
+ * handler that throws makes Node end the thread at once with exit code 7, whatever other handlers
+ * would have done: one stray rejection in a thread that loaded the backend (a grading worker; a
+ * test process that builds models, where it kills the test runner's child process) ends it instead
+ * of being logged or reported. Only listeners that are new and rethrow are removed; handlers the
+ * application installed stay.
+ */
+async function withoutRethrowingHandlers<T>(start: () => Promise<T>): Promise<T> {
+  type Listener = (...args: unknown[]) => void;
+  const listeners = (event: (typeof processErrorEvents)[number]): Listener[] =>
+    (event === 'uncaughtException' ? process.listeners(event) : process.listeners(event)) as Listener[];
+  const before = new Map(processErrorEvents.map((event) => [event, new Set(listeners(event))]));
+  try {
+    return await start();
+  } finally {
+    for (const event of processErrorEvents) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)!.has(listener) && /\bthrow\s+(ex|reason)\b/.test(String(listener))) {
+          process.removeListener(event, listener);
+        }
+      }
     }
   }
 }
