@@ -50,6 +50,8 @@ export interface GradeRequest {
 interface GradeOptions {
   onProgress?(progress: GradeProgress): void;
   signal?: AbortSignal;
+  /** This grade's time limit from the import on, instead of the grader's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
 export interface Grader {
@@ -134,7 +136,7 @@ export function createGrader(options: GraderOptions): Grader {
    * time limit from 'importing' on). `group` aborts it with its siblings (caller's cancel, a failed
    * shard). Resolves with the worker's outcome; rejects with an explained error.
    */
-  async function runTask(job: GradeJob, group: AbortController, onEvent: (event: TaskEvent) => void): Promise<GradeJobOutcome> {
+  async function runTask(job: GradeJob, group: AbortController, timeoutMs: number, onEvent: (event: TaskEvent) => void): Promise<GradeJobOutcome> {
     const channel = new MessageChannel();
     const abort = new AbortController();
     let stopReason: StopReason | undefined;
@@ -154,7 +156,7 @@ export function createGrader(options: GraderOptions): Grader {
         return;
       }
       // The model's own clock starts once the evaluation data is ready.
-      if (message.progress.stage === 'importing') stopAfter(limits.timeoutMs, 'timeout');
+      if (message.progress.stage === 'importing') stopAfter(timeoutMs, 'timeout');
       onEvent({ kind: 'progress', progress: message.progress });
     });
     const onGroupAbort = () => stop(group.signal.reason === 'caller' ? 'caller' : 'sibling');
@@ -167,7 +169,7 @@ export function createGrader(options: GraderOptions): Grader {
       await new Promise((resolve) => setImmediate(resolve));
       return outcome;
     } catch (error) {
-      throw explainFailure(error, stopReason);
+      throw explainFailure(error, stopReason, timeoutMs);
     } finally {
       clearTimeout(timer);
       group.signal.removeEventListener('abort', onGroupAbort);
@@ -263,7 +265,7 @@ export function createGrader(options: GraderOptions): Grader {
     try {
       const settled = await Promise.allSettled(
         Array.from({ length: shardCount }, (_, index) =>
-          runTask(shardCount > 1 ? { ...job, shard: { index, count: shardCount } } : job, group, onShardEvent(index)).then(
+          runTask(shardCount > 1 ? { ...job, shard: { index, count: shardCount } } : job, group, gradeOptions.timeoutMs ?? limits.timeoutMs, onShardEvent(index)).then(
             (outcome) => {
               if (!outcome.ok) group.abort('sibling');
               return outcome;
@@ -312,13 +314,13 @@ export function createGrader(options: GraderOptions): Grader {
     return result;
   }
 
-  function explainFailure(error: unknown, stopReason: StopReason | undefined): Error {
+  function explainFailure(error: unknown, stopReason: StopReason | undefined, timeoutMs: number): Error {
     switch (stopReason) {
       case 'timeout':
-        logger?.info({ timeoutMs: limits.timeoutMs }, 'grade timed out; worker terminated');
+        logger?.info({ timeoutMs }, 'grade timed out; worker terminated');
         return new ModelRejectedError(
           'timeout',
-          `Grading took longer than ${secondsText(limits.timeoutMs)}, the limit per model, so it was stopped. ` +
+          `Grading took longer than ${secondsText(timeoutMs)}, the limit per model, so it was stopped. ` +
             'Exam models grade in seconds: check for an oversized model (very large Dense layers or images kept at full resolution).',
         );
       case 'preparation-timeout':
