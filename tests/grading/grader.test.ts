@@ -178,13 +178,17 @@ describe('limits that terminate a worker', () => {
   it('a grade over the time limit terminates its worker; the next grade on the pool works', async () => {
     const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 1, timeoutMs: 500 });
     try {
-      const started = performance.now();
-      const error = await grader.grade({ problemId: 'horse-or-human', files: [fixtureFile('06_horse_human_cnn_150x150_A2_k2.7.h5')] }).catch((e: unknown) => e);
+      const stages: string[] = [];
+      const error = await grader
+        .grade({ problemId: 'horse-or-human', files: [fixtureFile('06_horse_human_cnn_150x150_A2_k2.7.h5')] }, { onProgress: (p) => stages.push(p.stage) })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelRejectedError);
       expect(error).toMatchObject({ code: 'timeout', memberMessage: expect.stringMatching(/^Grading took longer than 0\.5 s, the limit per model/) });
-      // Stopped at the limit, not after the evaluation ran to its end (about 2 s or more here).
-      expect(performance.now() - started).toBeLessThan(20_000);
-      const next = await grader.grade({ problemId: 'linear-a', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] });
+      // Stopped at the limit, not after the evaluation ran to its end.
+      expect(stages).toContain('importing');
+      expect(stages).not.toContain('scoring');
+      // The next grade is not a race against that short limit.
+      const next = await grader.grade({ problemId: 'linear-a', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] }, { timeoutMs: 120_000 });
       expect(next.points).toBe(5);
     } finally {
       await grader.close();
