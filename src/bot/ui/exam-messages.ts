@@ -1,4 +1,5 @@
 // /mockexam and /leaderboard messages.
+import { asText } from './member-text.ts';
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { categoryName } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
@@ -47,14 +48,11 @@ type CardRow = { rank: number; name: string; score: number; detail?: string; hig
 
 function boardText(rows: CardRow[], caller?: CardRow): string {
   if (rows.length === 0) return 'Nobody is on this board yet. Grade a model with /grade to get on it.';
-  const lines = rows.map((r) => `${r.highlight ? '**' : ''}${String(r.rank).padStart(2)}. ${escapeMarkdown(r.name)} — ${r.score.toFixed(1)}${r.highlight ? '**' : ''}`);
-  if (caller && !rows.some((r) => r.highlight)) lines.push('…', `**${caller.rank}. ${escapeMarkdown(caller.name)} — ${caller.score.toFixed(1)}** (you)`);
+  const lines = rows.map((r) => `${r.highlight ? '**' : ''}${String(r.rank).padStart(2)}. ${asText(r.name, 100)} — ${r.score.toFixed(1)}${r.highlight ? '**' : ''}`);
+  if (caller && !rows.some((r) => r.highlight)) lines.push('…', `**${caller.rank}. ${asText(caller.name, 100)} — ${caller.score.toFixed(1)}** (you)`);
   return lines.join('\n');
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|>#\[\]()-])/g, '\\$1');
-}
 
 export function leaderboardMessage(title: string, subtitle: string, rows: CardRow[], caller: CardRow | undefined): {
   embeds: EmbedBuilder[];

@@ -1,4 +1,5 @@
 // What /grade shows while it works and when it is done. The picture comes from src/render.
+import { asText } from './member-text.ts';
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../../grading/grader.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
@@ -97,7 +98,7 @@ export function resultMessage(
     .setDescription(
       [
         `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
-        result.message,
+        result.message === undefined ? undefined : asText(result.message, 1500),
         options.reused ? '_This file was graded before: here is its stored result._' : undefined,
       ]
         .filter(Boolean)
@@ -107,8 +108,8 @@ export function resultMessage(
     .addFields({ name: 'Points', value: thresholdLines(result) || '-', inline: true });
   const details = detailLines(result);
   if (details) embed.addFields({ name: 'Details', value: details, inline: true });
-  embed.addFields({ name: 'Next point', value: result.hint.slice(0, 1024) || '-' });
-  if (result.notes.length > 0) embed.addFields({ name: 'Adjusted', value: result.notes.join('\n').slice(0, 1024) });
+  embed.addFields({ name: 'Next point', value: asText(result.hint) || '-' });
+  if (result.notes.length > 0) embed.addFields({ name: 'Adjusted', value: asText(result.notes.join('\n')) });
   embed.setFooter({
     text: `${submission.fileName} · ${result.format} · ${result.model.paramCount.toLocaleString('en-US')} params · ${result.backend} · ${(result.timings.totalMs / 1000).toFixed(1)} s · week ${submission.week}`.slice(0, 2048),
   });
@@ -128,7 +129,7 @@ export function failureEmbed(problem: ProblemDefinition | undefined, fileName: s
     .setDescription(
       (internal
         ? `The grader failed on our side, not because of your model. Please try again in a few minutes.\n-# ${message}`
-        : message
+        : asText(message, 4000)
       ).slice(0, 4000),
     )
     .setFooter({ text: fileName.slice(0, 200) });

@@ -1,5 +1,6 @@
 // How tips and proposals look in Discord. Kept apart from the command so the command file only
 // parses options and calls the tip service.
+import { asText } from './member-text.ts';
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -90,7 +91,7 @@ export function reviewMessage(
     .setColor(TOPIC_COLOURS[proposal.topic] ?? 0x607d8b)
     .addFields(
       { name: 'Topic', value: topicName(proposal.topic), inline: true },
-      { name: 'Proposed by', value: `<@${proposal.authorId}> (${proposal.authorName})`, inline: true },
+      { name: 'Proposed by', value: `<@${proposal.authorId}> (${asText(proposal.authorName, 100)})`, inline: true },
     )
     .setFooter({ text: `Proposal #${proposal.id} · ${total} waiting for review` });
   if (proposal.snippet) embed.addFields({ name: 'Snippet', value: `\`\`\`python\n${proposal.snippet}\n\`\`\`` });
