@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getProblem } from '../../problems/index.ts';
 import { decodePngRgbNearest, parseCsv } from '../../src/datasets/decode.ts';
 import { DatasetUnavailableError, ensureDataset, extractImageZip } from '../../src/datasets/ensure.ts';
@@ -32,12 +32,18 @@ function problem(id: string): ProblemDefinition {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+const newTempDir = () => mkdtemp(path.join(tmpdir(), 'tfsb-datasets-'));
+
+// A test's folders are removed when it ends, passed or failed.
 const tempDirs: string[] = [];
 async function tempDataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tfsb-datasets-'));
+  const dir = await newTempDir();
   tempDirs.push(dir);
   return dir;
 }
+afterEach(async () => {
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
 
 /** Serves the test data's datasets folder, plus a few misbehaving routes. */
 let server: Server;
@@ -73,8 +79,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Connections fetch keeps alive would otherwise hold close() open.
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
 });
 
 async function leftovers(dir: string): Promise<string[]> {
@@ -263,10 +270,12 @@ describe('decoders', () => {
 });
 
 describe('evaluation sets', () => {
+  // One data folder for the whole group: the last test reads the cache the others wrote.
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await newTempDir();
   });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('MNIST: 10,000 digits (28,28,1) with the known label counts', async () => {
     const set = (await loadEvaluationSet(problem('mnist'), { dataDir, mirror: testDatasets })) as ClassificationSet;
