@@ -22,7 +22,7 @@ import { evaluate } from '../src/grading/evaluate.ts';
 import { createGrader } from '../src/grading/grader.ts';
 import { importModel } from '../src/grading/model-import/index.ts';
 import { loadTf, type TfBackendName } from '../src/grading/tf-backend.ts';
-import { ensureTestData } from '../tests/support/test-data/ensure.ts';
+import { ensureTestDataOrExit } from '../tests/support/test-data/ensure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 });
 const runs = Math.max(1, Number(values.runs) || 3);
 
-const testData = await ensureTestData();
+const testData = await ensureTestDataOrExit();
 const fixtureDir = path.join(testData.dir, 'fixtures', 'models');
 
 /** A real fixture per problem (SOURCES.txt says which practice problem each file solves). */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { median, table } from './figures.ts';
 import { importModel } from '../src/grading/model-import/index.ts';
 import { loadTf, type TfBackendName } from '../src/grading/tf-backend.ts';
-import { ensureTestData } from '../tests/support/test-data/ensure.ts';
+import { ensureTestDataOrExit } from '../tests/support/test-data/ensure.ts';
 
 const { values } = parseArgs({
   options: { backend: { type: 'string', default: 'wasm' }, runs: { type: 'string', default: '5' } },
@@ -16,7 +16,7 @@ const requested = values.backend as TfBackendName;
 const runs = Math.max(1, Number(values.runs));
 const goalMs = 1000;
 
-const fixtureDir = path.join((await ensureTestData()).dir, 'fixtures', 'models');
+const fixtureDir = path.join((await ensureTestDataOrExit()).dir, 'fixtures', 'models');
 const fixtures = readdirSync(fixtureDir).filter((name) => /\.(h5|keras)$/.test(name)).sort();
 
 const { tf, backend } = await loadTf({ prefer: requested });

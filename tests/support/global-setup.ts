@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/client.ts';
-import { ensureTestData } from './test-data/ensure.ts';
+import { ensureTestDataOrExit } from './test-data/ensure.ts';
 
 export default async function setup(project: TestProject) {
-  await ensureTestData();
+  // Not thrown to vitest when unavailable: it would follow the message with a misleading "No test
+  // files found". Nothing has started yet, so ending the process here loses nothing.
+  await ensureTestDataOrExit();
   const dir = mkdtempSync(join(tmpdir(), 'tsb-pglite-'));
   const handle = await openDatabase({ inMemory: true });
   const client = (handle.db as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;

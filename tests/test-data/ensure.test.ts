@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ensureTestData, failFastPerHost } from '../support/test-data/ensure.ts';
+import { ensureTestData, ensureTestDataOrExit, failFastPerHost } from '../support/test-data/ensure.ts';
 import { locateTestData, sharedDirBeside, testDataPath } from '../support/test-data/locate.ts';
 import { loadTestDataManifest, type TestDataFile } from '../support/test-data/manifest.ts';
 import { TestDataUnavailableError } from '../support/test-data/unavailable-message.ts';
@@ -167,17 +167,16 @@ describe('ensureTestData', () => {
     await writeFile(tamperedCopy, bytes);
     const server = await serveFolder(served);
 
-    const attempt = ensureTestData({
+    const error = await ensureTestData({
       env: { TEST_DATA_CACHE: cache, TEST_DATA_MIRROR: `${server.url}/mirror` },
       projectRoot,
       files: pinnedTo(server.url, smallFiles),
       log: () => {},
-    });
+    }).catch((e: unknown) => e);
 
-    const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TestDataUnavailableError);
     const message = (error as Error).message;
-    expect(message).toContain(`1 of the 2 files`);
+    expect(message).toContain(`1 of the 2 test-data files`);
     expect(message).toContain(`Downloading ${tampered.name} failed:`);
     expect(message).toContain(`TEST_DATA_MIRROR ${server.url}/mirror/${tampered.name}: sha256 mismatch`);
     expect(message).toContain(`pinned URL ${server.url}/pinned/${tampered.name}: HTTP 404`);
@@ -200,8 +199,8 @@ describe('ensureTestData', () => {
     }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(TestDataUnavailableError);
-    const { message, stack } = error as Error;
-    expect(message.split('\n')[0]).toBe(`Test data unavailable: 2 of the 2 files the tests read are missing or wrong in ${cache} (the cache):`);
+    const { message } = error as Error;
+    expect(message.split('\n')[0]).toBe(`Test data unavailable: 2 of the 2 test-data files are missing or wrong in ${cache} (the cache):`);
     for (const file of smallFiles) expect(message).toContain(`\n  ${file.name}\n`);
     expect(message).toMatch(/ECONNREFUSED/);
     expect(message).toContain('tests/support/test-data/manifest.json');
@@ -209,8 +208,6 @@ describe('ensureTestData', () => {
     expect(message).toContain(`2. a folder with that layout at ${sharedDirBeside(projectRoot)}`);
     expect(message).toContain(`3. network access to the manifest's URLs, or TEST_DATA_MIRROR=<base URL>`);
     expect(message).toContain(`into the cache, ${cache} (TEST_DATA_CACHE moves it)`);
-    // Shown as it is: no stack trace under it.
-    expect(stack).toBe(`TestDataUnavailableError: ${message}`);
     expect(await partialFiles(cache)).toEqual([]);
   });
 
@@ -255,6 +252,28 @@ describe('ensureTestData', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(readFileSync(path.join(mine, wrong.name), 'utf8')).toBe('not the model');
     expect(existsSync(cache)).toBe(false);
+  });
+});
+
+describe('ensureTestDataOrExit', () => {
+  it('prints the message alone and ends the process with code 1', async () => {
+    const { projectRoot, cache } = await sandbox();
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => {
+      throw new Error('exit called');
+    }) as typeof process.exit);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    cleanups.push(async () => {
+      exit.mockRestore();
+      write.mockRestore();
+    });
+
+    const options = { env: { TEST_DATA_CACHE: cache }, projectRoot, files: smallFiles, fetch: () => Promise.reject(new Error('offline')), log: () => {} };
+    await expect(ensureTestDataOrExit(options)).rejects.toThrow('exit called');
+
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^\nTest data unavailable: 2 of the 2 test-data files [^]*TEST_DATA_CACHE moves it\)\.\n\n$/);
   });
 });
 

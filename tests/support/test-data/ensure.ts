@@ -122,12 +122,23 @@ export async function ensureTestData(options: EnsureTestDataOptions = {}): Promi
     );
     if (failures.length > 0) {
       const failed = new Set(failures.map((failure) => failure.name));
-      throw unavailable(
-        problems.filter((problem) => failed.has(problem.name)),
-        failures[0],
-      );
+      throw unavailable(problems.filter((problem) => failed.has(problem.name)), failures[0]);
     }
   }
   log(`test data: ${files.length} files checked in ${location.dir} (${location.source})`);
   return location;
+}
+
+/**
+ * For the start of a run (vitest's global setup, a benchmark): when the test data cannot be
+ * provided, prints the one message, alone, and ends the process with code 1.
+ */
+export async function ensureTestDataOrExit(options: EnsureTestDataOptions = {}): Promise<TestDataLocation> {
+  try {
+    return await ensureTestData(options);
+  } catch (error) {
+    if (!(error instanceof TestDataUnavailableError)) throw error;
+    process.stderr.write(`\n${error.message}\n\n`);
+    process.exit(1);
+  }
 }

@@ -12,11 +12,6 @@ export interface FileProblem {
 
 export class TestDataUnavailableError extends Error {
   override readonly name = 'TestDataUnavailableError';
-  constructor(message: string) {
-    super(message);
-    // The message says everything; a stack trace under it would only bury it.
-    this.stack = `${this.name}: ${message}`;
-  }
 }
 
 // Above this many problems in one folder, the folder is named once with a count.
@@ -54,7 +49,7 @@ export function unavailableMessage(options: {
   const manifest = path.relative(PROJECT_ROOT, MANIFEST_PATH);
   const layout = 'datasets/<dataset>/<file>, fixtures/models/<file>, discord-api-spec/openapi.json';
   return [
-    `Test data unavailable: ${problems.length} of the ${options.total} files the tests read are missing or wrong in ${location.dir} (${whereLookedFor[location.source]}):`,
+    `Test data unavailable: ${problems.length} of the ${options.total} test-data files are missing or wrong in ${location.dir} (${whereLookedFor[location.source]}):`,
     ...listProblems(problems),
     ...(downloadFailure ? [`Downloading ${downloadFailure.name} failed:`, ...downloadFailure.reasons.map((reason) => `  ${reason}`)] : []),
     `Provide them (listed with URL, size and sha256 in ${manifest}) in one of three ways:`,
