@@ -6,7 +6,7 @@
 //
 // Default backends: every one that loads, except cpu when a faster one does (cpu takes minutes on
 // the image problems; ask for it with --backends cpu). Datasets come from DATA_DIR/DATASET_MIRROR
-// as configured, else from ../shared/datasets into a temporary cache.
+// as configured, else from the test data (tests/support/test-data/) into a temporary cache.
 // Goals on a 2-core machine with wasm: MNIST CNN over 10,000 digits <= 1.5 s, horse-or-human
 // 256 images <= 3 s, any fixture import <= 1 s.
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { evaluate } from '../src/grading/evaluate.ts';
 import { createGrader } from '../src/grading/grader.ts';
 import { importModel } from '../src/grading/model-import/index.ts';
 import { loadTf, type TfBackendName } from '../src/grading/tf-backend.ts';
+import { ensureTestDataOrExit } from '../tests/support/test-data/ensure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +33,8 @@ const { values } = parseArgs({
 });
 const runs = Math.max(1, Number(values.runs) || 3);
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
-const shared = path.resolve(projectRoot, '..', 'shared');
-const fixtureDir = path.join(shared, 'fixtures', 'models');
+const testData = await ensureTestDataOrExit();
+const fixtureDir = path.join(testData.dir, 'fixtures', 'models');
 
 /** A real fixture per problem (SOURCES.txt says which practice problem each file solves). */
 const cases: { problem: string; fixture: string; goalMs?: number }[] = [
@@ -54,10 +54,10 @@ const selected = cases.filter((c) => !onlyProblems || onlyProblems.includes(c.pr
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
-// Datasets: the configured cache when there is one, else a temporary cache seeded from ../shared.
+// Datasets: the configured cache when there is one, else a temporary cache seeded from the test data.
 const { loadConfig } = await import('../src/config.ts');
 const config = loadConfig();
-const mirror = config.datasetMirror ?? (existsSync(path.join(shared, 'datasets')) ? path.join(shared, 'datasets') : undefined);
+const mirror = config.datasetMirror ?? path.join(testData.dir, 'datasets');
 const temporaryDataDir = config.datasetMirror || existsSync(config.dataDir) ? undefined : await mkdtemp(path.join(os.tmpdir(), 'tfsb-bench-grade-'));
 const dataDir = temporaryDataDir ?? config.dataDir;
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { median, table } from './figures.ts';
 import { importModel } from '../src/grading/model-import/index.ts';
 import { loadTf, type TfBackendName } from '../src/grading/tf-backend.ts';
+import { ensureTestDataOrExit } from '../tests/support/test-data/ensure.ts';
 
 const { values } = parseArgs({
   options: { backend: { type: 'string', default: 'wasm' }, runs: { type: 'string', default: '5' } },
@@ -15,8 +16,7 @@ const requested = values.backend as TfBackendName;
 const runs = Math.max(1, Number(values.runs));
 const goalMs = 1000;
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
-const fixtureDir = path.resolve(projectRoot, '..', 'shared', 'fixtures', 'models');
+const fixtureDir = path.join((await ensureTestDataOrExit()).dir, 'fixtures', 'models');
 const fixtures = readdirSync(fixtureDir).filter((name) => /\.(h5|keras)$/.test(name)).sort();
 
 const { tf, backend } = await loadTf({ prefer: requested });

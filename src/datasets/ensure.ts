@@ -1,18 +1,25 @@
 // Makes a dataset available under DATA_DIR/datasets/<folder>/, checked by sha256 before use.
 //
 // Sources, in order: what is already in DATA_DIR (checked), the DATASET_MIRROR (a folder or a base
-// URL laid out as <folder>/<file>), then the canonical URL. Downloads stream to a temporary file in
-// the destination folder while hashing, and are renamed into place only when size and hash match,
-// so a failed or truncated transfer never leaves a file that looks usable.
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// URL laid out as <folder>/<file>), then the canonical URL. Each transfer goes through
+// src/io/verified-file.ts, so a failed or truncated one never leaves a file that looks usable.
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { unzipSync } from 'fflate';
-import { writeHashed, type HashedWrite } from '../io/hashed-write.ts';
+import {
+  describeError,
+  fetchVerifiedFile,
+  isUrl,
+  locationUnder,
+  openDownload,
+  sha256OfFile,
+  tempPathFor,
+  writeVerified,
+  type ExpectedFile,
+  type TransferOptions,
+} from '../io/verified-file.ts';
 import { getDataset, type DatasetFile, type DatasetId, type FilesDataset, type ImageFolderDataset } from './registry.ts';
 
 export interface DatasetLogger {
@@ -22,17 +29,14 @@ export interface DatasetLogger {
 
 const quietLogger: DatasetLogger = { info() {}, warn() {} };
 
-export interface EnsureDatasetOptions {
+export interface EnsureDatasetOptions extends TransferOptions {
   /** DATA_DIR: files go to `<dataDir>/datasets/<folder>/<file>`. */
   dataDir: string;
   /** DATASET_MIRROR: a local folder or an http(s) base URL laid out as `<folder>/<file>`. */
   mirror?: string;
-  fetch?: typeof globalThis.fetch;
   logger?: DatasetLogger;
   /** Replaces canonical URLs, keyed by `<folder>/<file>` (a private copy, or a test server). */
   urlOverrides?: Record<string, string>;
-  /** Per download; default 10 minutes. */
-  timeoutMs?: number;
 }
 
 export type EnsuredDataset =
@@ -78,91 +82,22 @@ export async function ensureDataset(id: DatasetId, options: EnsureDatasetOptions
   return { kind: 'image-folder', id, dir, imagesDir };
 }
 
-function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
-
-function joinUrl(base: string, relative: string): string {
-  return `${base.replace(/\/+$/, '')}/${relative.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 function canonicalUrl(folder: string, file: DatasetFile, options: EnsureDatasetOptions): string {
   return options.urlOverrides?.[`${folder}/${file.name}`] ?? file.url;
 }
 
-async function sha256OfFile(filePath: string): Promise<string | undefined> {
-  try {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(filePath), hash);
-    return hash.digest('hex');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  const causeText = cause instanceof Error ? `: ${cause.message}` : '';
-  return `${error.message}${causeText}`;
-}
-
-function tempPathFor(destination: string): string {
-  return `${destination}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
-}
-
-/**
- * Streams `source` into a temporary file next to `destination` while hashing; renames it into place
- * only when the byte count and sha256 match. Throws a one-line reason otherwise (temp file removed).
- */
-async function writeVerified(source: Readable, destination: string, expected: { bytes: number; sha256: string }): Promise<void> {
-  const temp = tempPathFor(destination);
-  let written: HashedWrite;
-  try {
-    written = await writeHashed(source, temp, expected.bytes, () => new Error(`received more than the expected ${expected.bytes} bytes`));
-  } catch (error) {
-    const received = (error as { received?: number }).received ?? 0;
-    if (error instanceof Error && /premature close|terminated|aborted|ECONNRESET/i.test(error.message)) {
-      throw new Error(`transfer interrupted after ${received} of ${expected.bytes} bytes (${describeError(error)})`);
-    }
-    throw error;
-  }
-  try {
-    if (written.size !== expected.bytes) {
-      throw new Error(`transfer incomplete: received ${written.size} of ${expected.bytes} bytes`);
-    }
-    if (written.sha256 !== expected.sha256) throw new Error(`sha256 mismatch: got ${written.sha256}, expected ${expected.sha256}`);
-    await rename(temp, destination);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-async function download(url: string, destination: string, expected: { bytes: number; sha256: string }, options: EnsureDatasetOptions): Promise<void> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) });
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-  }
-  await writeVerified(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), destination, expected);
-}
-
-/** Tries each source in turn; returns undefined when one worked, else the list of reasons. */
+/** Tries each source in turn; true when one worked, else false with one reason per source in `attempts`. */
 async function obtainFile(
   sources: { label: string; location: string }[],
   destination: string,
-  expected: { bytes: number; sha256: string },
+  expected: ExpectedFile,
   options: EnsureDatasetOptions,
   attempts: string[],
 ): Promise<boolean> {
   const logger = options.logger ?? quietLogger;
   for (const source of sources) {
     try {
-      if (isUrl(source.location)) await download(source.location, destination, expected, options);
-      else await writeVerified(createReadStream(source.location), destination, expected);
+      await fetchVerifiedFile(source.location, destination, expected, options);
       logger.info({ source: source.location, destination }, `dataset file obtained from ${source.label}`);
       return true;
     } catch (error) {
@@ -172,10 +107,6 @@ async function obtainFile(
     }
   }
   return false;
-}
-
-function mirrorLocation(mirror: string, relative: string): string {
-  return isUrl(mirror) ? joinUrl(mirror, relative) : path.join(path.resolve(mirror), ...relative.split('/'));
 }
 
 function unavailableMessage(label: string, destination: string, file: DatasetFile, url: string, attempts: string[], extra = ''): string {
@@ -197,7 +128,7 @@ async function ensureFile(dataset: FilesDataset, file: DatasetFile, options: Ens
     const relative = `${dataset.folder}/${file.name}`;
     const url = canonicalUrl(dataset.folder, file, options);
     const sources = [
-      ...(options.mirror ? [{ label: 'mirror', location: mirrorLocation(options.mirror, relative) }] : []),
+      ...(options.mirror ? [{ label: 'mirror', location: locationUnder(options.mirror, relative) }] : []),
       { label: 'canonical URL', location: url },
     ];
     if (await obtainFile(sources, destination, file, options, attempts)) return destination;
@@ -268,14 +199,14 @@ async function fetchFolderFiles(dataset: ImageFolderDataset, base: string, final
   const temp = tempPathFor(final);
   try {
     for (const [relative, sha256] of dataset.manifest) {
-      const location = isUrl(base) ? joinUrl(base, relative) : path.join(base, ...relative.split('/'));
+      const location = locationUnder(base, relative);
       const destination = path.join(temp, ...relative.split('/'));
       const size = isUrl(base) ? undefined : (await stat(location)).size;
       // Manifest entries carry no size: bound a download by the whole zip's size instead.
       const expected = { bytes: size ?? dataset.zip.bytes, sha256 };
       try {
         if (isUrl(base)) await downloadUnsized(location, destination, sha256, dataset.zip.bytes, options);
-        else await writeVerified(createReadStream(location), destination, expected);
+        else await fetchVerifiedFile(location, destination, expected);
       } catch (error) {
         throw new Error(`${relative}: ${describeError(error)}`);
       }
@@ -288,12 +219,7 @@ async function fetchFolderFiles(dataset: ImageFolderDataset, base: string, final
 }
 
 async function downloadUnsized(url: string, destination: string, sha256: string, maxBytes: number, options: EnsureDatasetOptions): Promise<void> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) });
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-  }
+  const response = await openDownload(url, options);
   const declared = Number(response.headers.get('content-length'));
   const bytes = Number.isFinite(declared) && declared > 0 && declared <= maxBytes ? declared : undefined;
   if (bytes === undefined) {
@@ -302,7 +228,7 @@ async function downloadUnsized(url: string, destination: string, sha256: string,
     await writeVerified(Readable.from([Buffer.from(body)]), destination, { bytes: body.length, sha256 });
     return;
   }
-  await writeVerified(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), destination, { bytes, sha256 });
+  await writeVerified(Readable.fromWeb(response.body), destination, { bytes, sha256 });
 }
 
 async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDatasetOptions): Promise<string> {
@@ -342,8 +268,8 @@ async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDat
   const relativeFolder = `${dataset.folder}/${dataset.extractedFolder}`;
   const relativeZip = `${dataset.folder}/${dataset.zip.name}`;
   if (options.mirror) {
-    const folderSource = mirrorLocation(options.mirror, relativeFolder);
-    const zipSource = mirrorLocation(options.mirror, relativeZip);
+    const folderSource = locationUnder(options.mirror, relativeFolder);
+    const zipSource = locationUnder(options.mirror, relativeZip);
     const mirrorIsFolder = !isUrl(options.mirror);
     if (!mirrorIsFolder || (await exists(folderSource))) {
       try {

@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, PROJECT_ROOT, runCli } from '../support/run-cli.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const shared = path.resolve(PROJECT_ROOT, '..', 'shared');
-const fixtures = path.join(shared, 'fixtures', 'models');
+const fixtures = testDataPath('fixtures', 'models');
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'tfsb-grade-cli-'));
-  env = cleanEnv({ DATA_DIR: dataDir, DATASET_MIRROR: path.join(shared, 'datasets') });
+  env = cleanEnv({ DATA_DIR: dataDir, DATASET_MIRROR: testDataPath('datasets') });
 });
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe('tf-study-bot grade', () => {
     const file = path.join(dataDir, 'not-a-directory');
     await writeFile(file, '');
     const run = await runCli(['grade', '-p', 'mnist', path.join(fixtures, '03_mnist_cnn_C2_fixedbatch32_k2.8.h5')], {
-      env: cleanEnv({ DATA_DIR: path.join(file, 'data'), DATASET_MIRROR: path.join(shared, 'datasets') }),
+      env: cleanEnv({ DATA_DIR: path.join(file, 'data'), DATASET_MIRROR: testDataPath('datasets') }),
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');

@@ -2,7 +2,7 @@
 // cut): the grade finishes, recording it fails and is tried again, and once the database is back
 // the member's reply gets the result exactly once and the upload is removed.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,7 @@ import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { Json } from '../support/fake-discord/index.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
-
-const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared');
+import { testDataPath } from '../support/test-data/locate.ts';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a grade', () => {
   let bot: BotHarness;
@@ -40,7 +39,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a gr
       },
     });
     bot = await startBotHarness({
-      env: { DATABASE_URL: viaProxy.toString(), DATASET_MIRROR: resolve(SHARED, 'datasets') },
+      env: { DATABASE_URL: viaProxy.toString(), DATASET_MIRROR: testDataPath('datasets') },
       logger: pino({ level: 'info' }, sink),
     });
   });
@@ -53,7 +52,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a gr
   });
 
   it('records the grade once the database is back, answers once, and keeps the upload until then', { timeout: 300_000 }, async () => {
-    const model = bot.fake.cdn.add('model.h5', readFileSync(resolve(SHARED, 'fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5')));
+    const model = bot.fake.cdn.add('model.h5', readFileSync(testDataPath('fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5')));
     const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'mnist', model } });
     const description = (body: Json) => ((body.embeds as Array<{ description?: string }> | undefined) ?? [])[0]?.description ?? '';
     const title = (body: Json) => ((body.embeds as Array<{ title?: string }> | undefined) ?? [])[0]?.title ?? '';

@@ -4,16 +4,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { submissions } from '../../src/db/schema.ts';
 import { createScratchDatabase, dropScratchDatabase, testEngines } from '../support/db.ts';
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type Json } from '../support/fake-discord/index.ts';
 import { BIN, PROJECT_ROOT, cleanEnv, runCli } from '../support/run-cli.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared');
-const MNIST_CNN = resolve(SHARED, 'fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5');
+const MNIST_CNN = testDataPath('fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5');
 
 type Bot = { child: ChildProcess; output(): string; exited: Promise<number | null> };
 
@@ -64,7 +64,7 @@ describe.each(testEngines)('a bot killed with SIGKILL on %s', (engine) => {
       DISCORD_API_URL: fake.apiUrl,
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
-      DATASET_MIRROR: resolve(SHARED, 'datasets'),
+      DATASET_MIRROR: testDataPath('datasets'),
       GRADER_WORKERS: '1',
       // A short lease: with PostgreSQL the next process takes the grade back once it expires.
       GRADE_LEASE_SECONDS: '2',

@@ -1,18 +1,16 @@
 // A restart while a grade runs: the submission is put back in the queue, graded by the next
 // process, and the member's original reply gets the result.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import type { Json } from '../support/fake-discord/index.ts';
-
-const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared');
+import { testDataPath } from '../support/test-data/locate.ts';
 
 let bot: BotHarness;
 beforeAll(async () => {
   bot = await startBotHarness({
     persistent: true,
-    env: { DATASET_MIRROR: resolve(SHARED, 'datasets') },
+    env: { DATASET_MIRROR: testDataPath('datasets') },
     // Stop at once, without waiting for the grade in progress.
     start: { gradeShutdownGraceMs: 0 },
   });
@@ -22,7 +20,7 @@ afterAll(async () => bot?.stop());
 const titleOf = (m: Json) => ((m.embeds as Array<{ title: string }> | undefined) ?? [])[0]?.title ?? '';
 
 it('resumes a grade that was running when the bot stopped, and answers the original reply', async () => {
-  const model = bot.fake.cdn.add('model_C2.h5', readFileSync(resolve(SHARED, 'fixtures/models/03_mnist_cnn_C2_fixedbatch32_k2.8.h5')));
+  const model = bot.fake.cdn.add('model_C2.h5', readFileSync(testDataPath('fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5')));
   const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'mnist', model } });
   await grade.response();
   await grade.waitFor(() => grade.edits.find((e) => JSON.stringify(e.body).includes('⏳ Importing the model')), 60_000, 'the grade to start');

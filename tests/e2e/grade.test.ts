@@ -5,16 +5,16 @@ import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import type { Json } from '../support/fake-discord/index.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared');
-const FIXTURES = resolve(SHARED, 'fixtures', 'models');
+const FIXTURES = testDataPath('fixtures', 'models');
 const EPHEMERAL = 1 << 6;
 
 type Embed = { title: string; description?: string; fields?: Array<{ name: string; value: string }>; image?: { url: string } };
 
 let bot: BotHarness;
 beforeAll(async () => {
-  bot = await startBotHarness({ env: { DATASET_MIRROR: resolve(SHARED, 'datasets') } });
+  bot = await startBotHarness({ env: { DATASET_MIRROR: testDataPath('datasets') } });
 });
 afterAll(async () => bot?.stop());
 afterEach(() => bot.fake.assertNoViolations());

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeDueWeeks } from '../../src/bot/week-closing.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import type { Json } from '../support/fake-discord/index.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const FIXTURES = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'models');
+const FIXTURES = testDataPath('fixtures', 'models');
 let now = new Date('2026-11-29T14:30:00Z'); // Sunday 23:30 in Tokyo, 2026-W48 there and in UTC
 let bot: BotHarness;
 beforeAll(async () => {

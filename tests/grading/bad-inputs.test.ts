@@ -1,6 +1,6 @@
 // The bad-input corpus: uploads that must be refused with a specific code and a message a member
 // can act on, through the real grader (worker pool, limits), without crashing it. Each bad input is
-// built here from the real fixtures (read by path from ../shared, never copied) or from scratch:
+// built here from the real fixtures (read by path from the test data, never copied) or from scratch:
 // no binary is committed. After the whole corpus the same grader still grades a good model.
 import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,10 +13,9 @@ import { problemCatalog } from '../../problems/index.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGrader, type GradeRequest, type Grader } from '../../src/grading/grader.ts';
 import { loadTf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const shared = path.resolve(projectRoot, '..', 'shared');
-const fixtures = path.join(shared, 'fixtures', 'models');
+const fixtures = testDataPath('fixtures', 'models');
 
 function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(fixtures, name)));
@@ -175,7 +174,7 @@ const corpus: BadInput[] = [
   {
     kind: 'a PNG named .h5',
     problemId: 'mnist',
-    request: () => h5('model.h5', new Uint8Array(readFileSync(path.join(shared, 'datasets', 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png')))),
+    request: () => h5('model.h5', new Uint8Array(readFileSync(testDataPath('datasets', 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png')))),
     code: 'not-a-model',
     message: /not an HDF5 file/,
   },
@@ -413,7 +412,7 @@ const corpus: BadInput[] = [
 
 beforeAll(async () => {
   tempDir = await mkdtemp(path.join(tmpdir(), 'tfsb-bad-inputs-'));
-  grader = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 2 });
+  grader = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: testDataPath('datasets'), workers: 2 });
 });
 
 afterAll(async () => {
@@ -468,7 +467,7 @@ describe('bad-input corpus', () => {
   it('a model slower than the time limit is stopped with a timeout, and the grader goes on', async () => {
     // One worker, so the next grade runs on the worker that replaced the stopped one. Only the slow
     // grade has the short limit: the next one is not a race against the clock.
-    const slow = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: path.join(shared, 'datasets'), workers: 1 });
+    const slow = createGrader({ catalog: problemCatalog, dataDir: path.join(tempDir, 'data'), datasetMirror: testDataPath('datasets'), workers: 1 });
     try {
       const error = await slow.grade({ problemId: 'mnist', files: h5('model.h5', mnistCnn()) }, { timeoutMs: 300 }).catch((rejection: unknown) => rejection);
       expect(error).toBeInstanceOf(ModelRejectedError);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getProblem } from '../../problems/index.ts';
 import { decodePngRgbNearest, parseCsv } from '../../src/datasets/decode.ts';
 import { DatasetUnavailableError, ensureDataset, extractImageZip } from '../../src/datasets/ensure.ts';
@@ -20,9 +20,9 @@ import {
 import { zipSync } from 'fflate';
 import { datasets, type ImageFolderDataset } from '../../src/datasets/registry.ts';
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const sharedDatasets = path.resolve(projectRoot, '..', 'shared', 'datasets');
+const testDatasets = testDataPath('datasets');
 
 function problem(id: string): ProblemDefinition {
   const found = getProblem(id);
@@ -32,35 +32,41 @@ function problem(id: string): ProblemDefinition {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+const newTempDir = () => mkdtemp(path.join(tmpdir(), 'tfsb-datasets-'));
+
+// A test's folders are removed when it ends, passed or failed.
 const tempDirs: string[] = [];
 async function tempDataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tfsb-datasets-'));
+  const dir = await newTempDir();
   tempDirs.push(dir);
   return dir;
 }
+afterEach(async () => {
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
 
-/** Serves ../shared/datasets, plus a few misbehaving routes. */
+/** Serves the test data's datasets folder, plus a few misbehaving routes. */
 let server: Server;
 let baseUrl: string;
 beforeAll(async () => {
   server = createServer(async (request, response) => {
     const url = decodeURIComponent((request.url ?? '/').split('?')[0]);
     if (url.startsWith('/truncated/')) {
-      const bytes = await readFile(path.join(sharedDatasets, url.slice('/truncated/'.length)));
+      const bytes = await readFile(path.join(testDatasets, url.slice('/truncated/'.length)));
       response.writeHead(200, { 'content-length': bytes.length });
       response.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
       setTimeout(() => response.socket?.destroy(), 20);
       return;
     }
     if (url.startsWith('/tampered/')) {
-      const bytes = Buffer.from(await readFile(path.join(sharedDatasets, url.slice('/tampered/'.length))));
+      const bytes = Buffer.from(await readFile(path.join(testDatasets, url.slice('/tampered/'.length))));
       bytes[bytes.length - 3] ^= 0xff;
       response.writeHead(200, { 'content-length': bytes.length });
       response.end(bytes);
       return;
     }
     try {
-      const bytes = await readFile(path.join(sharedDatasets, url));
+      const bytes = await readFile(path.join(testDatasets, url));
       response.writeHead(200, { 'content-length': bytes.length });
       response.end(bytes);
     } catch {
@@ -73,8 +79,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Connections fetch keeps alive would otherwise hold close() open.
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
 });
 
 async function leftovers(dir: string): Promise<string[]> {
@@ -83,9 +90,9 @@ async function leftovers(dir: string): Promise<string[]> {
 }
 
 describe('ensureDataset: files', () => {
-  it('seeds from a mirror folder laid out like ../shared/datasets and checks the hash', async () => {
+  it('seeds from a mirror folder laid out as <folder>/<file> and checks the hash', async () => {
     const dataDir = await tempDataDir();
-    const ensured = await ensureDataset('sunspots', { dataDir, mirror: sharedDatasets, urlOverrides: { 'sunspots/Sunspots.csv': `${baseUrl}/nothing-here` } });
+    const ensured = await ensureDataset('sunspots', { dataDir, mirror: testDatasets, urlOverrides: { 'sunspots/Sunspots.csv': `${baseUrl}/nothing-here` } });
     if (ensured.kind !== 'files') throw new Error('expected files');
     const file = ensured.paths['Sunspots.csv'];
     expect(file).toBe(path.join(dataDir, 'datasets', 'sunspots', 'Sunspots.csv'));
@@ -153,14 +160,14 @@ describe('ensureDataset: files', () => {
   it('says where to put the file by hand when offline, and replaces a wrong file already in place', async () => {
     const dataDir = await tempDataDir();
     const destination = path.join(dataDir, 'datasets', 'sunspots', 'Sunspots.csv');
-    await cp(path.join(sharedDatasets, 'daily_max_temperatures', 'daily-max-temperatures.csv'), destination);
+    await cp(path.join(testDatasets, 'daily_max_temperatures', 'daily-max-temperatures.csv'), destination);
     const offline = { 'sunspots/Sunspots.csv': 'http://127.0.0.1:9/Sunspots.csv' };
     const error = (await ensureDataset('sunspots', { dataDir, urlOverrides: offline }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(DatasetUnavailableError);
     expect(error.message).toContain(`the file already at ${destination}: sha256`);
     expect(error.message).toContain('http://127.0.0.1:9/Sunspots.csv');
     expect(error.message).toContain('sha256 0ef4cf0379879a9be0043885d8de1c1907ae852c903a0fcbbc58ba813efb3f10');
-    await ensureDataset('sunspots', { dataDir, mirror: sharedDatasets, urlOverrides: offline });
+    await ensureDataset('sunspots', { dataDir, mirror: testDatasets, urlOverrides: offline });
     expect(readFileSync(destination).length).toBe(70827);
   });
 });
@@ -168,7 +175,7 @@ describe('ensureDataset: files', () => {
 describe('ensureDataset: horse-or-human folder', () => {
   it('copies the extracted folder from a mirror, checked file by file against the manifest', async () => {
     const dataDir = await tempDataDir();
-    const ensured = await ensureDataset('horse-or-human', { dataDir, mirror: sharedDatasets });
+    const ensured = await ensureDataset('horse-or-human', { dataDir, mirror: testDatasets });
     if (ensured.kind !== 'image-folder') throw new Error('expected an image folder');
     expect(ensured.imagesDir).toBe(path.join(dataDir, 'datasets', 'horse_or_human_validation', 'validation-horse-or-human'));
     expect(await readdir(path.join(ensured.imagesDir, 'horses'))).toHaveLength(128);
@@ -185,9 +192,10 @@ describe('ensureDataset: horse-or-human folder', () => {
   it('rejects a tampered extracted folder and a zip with the wrong hash, with a clear message', async () => {
     const dataDir = await tempDataDir();
     const folder = path.join(dataDir, 'datasets', 'horse_or_human_validation', 'validation-horse-or-human');
-    await cp(path.join(sharedDatasets, 'horse_or_human_validation', 'validation-horse-or-human'), folder, { recursive: true });
+    await cp(path.join(testDatasets, 'horse_or_human_validation', 'validation-horse-or-human'), folder, { recursive: true });
     await writeFile(path.join(folder, 'humans', 'valhuman01-00.png'), 'not a png');
-    const zipUrl = `${baseUrl}/horse_or_human_validation/MANIFEST.sha256`;
+    // Any file that is not the zip: here one of the images.
+    const zipUrl = `${baseUrl}/horse_or_human_validation/validation-horse-or-human/horses/horse1-000.png`;
     const error = (await ensureDataset('horse-or-human', {
       dataDir,
       urlOverrides: { 'horse_or_human_validation/validation-horse-or-human.zip': zipUrl },
@@ -203,7 +211,7 @@ describe('ensureDataset: horse-or-human folder', () => {
 
 describe('extractImageZip', () => {
   const dataset = datasets['horse-or-human'] as ImageFolderDataset;
-  const folder = path.join(sharedDatasets, 'horse_or_human_validation', 'validation-horse-or-human');
+  const folder = path.join(testDatasets, 'horse_or_human_validation', 'validation-horse-or-human');
   function zipOf(prefix: string, skip?: string): Uint8Array {
     const entries: Record<string, Uint8Array> = { '__MACOSX/._junk': new Uint8Array([1]) };
     for (const [relative] of dataset.manifest) {
@@ -244,7 +252,7 @@ describe('decoders', () => {
   });
 
   it('resizes 300 -> 150 with PIL NEAREST (source pixel 2x+1) and drops alpha', () => {
-    const bytes = readFileSync(path.join(sharedDatasets, 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png'));
+    const bytes = readFileSync(path.join(testDatasets, 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png'));
     const png = PNG.sync.read(bytes);
     const rgb = decodePngRgbNearest(bytes, 150);
     expect(rgb.length).toBe(150 * 150 * 3);
@@ -262,13 +270,15 @@ describe('decoders', () => {
 });
 
 describe('evaluation sets', () => {
+  // One data folder for the whole group: the last test reads the cache the others wrote.
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = await tempDataDir();
+    dataDir = await newTempDir();
   });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('MNIST: 10,000 digits (28,28,1) with the known label counts', async () => {
-    const set = (await loadEvaluationSet(problem('mnist'), { dataDir, mirror: sharedDatasets })) as ClassificationSet;
+    const set = (await loadEvaluationSet(problem('mnist'), { dataDir, mirror: testDatasets })) as ClassificationSet;
     expect(set.kind).toBe('classification');
     expect(set.count).toBe(10000);
     expect(set.sampleShape).toEqual([28, 28, 1]);
@@ -280,7 +290,7 @@ describe('evaluation sets', () => {
   });
 
   it('BBC: 445 evaluation rows, token ids below 1000, labels in label-tokenizer order', async () => {
-    const set = (await loadEvaluationSet(problem('bbc-news'), { dataDir, mirror: sharedDatasets })) as ClassificationSet;
+    const set = (await loadEvaluationSet(problem('bbc-news'), { dataDir, mirror: testDatasets })) as ClassificationSet;
     expect(set.count).toBe(445);
     expect(set.sampleShape).toEqual([120]);
     expect(set.info.trainRows).toBe(1780);
@@ -298,33 +308,33 @@ describe('evaluation sets', () => {
     expect(set.info.vocabularySize).toBe(27299);
     expect(Array.from(set.inputs).reduce((sum, id) => sum + id, 0)).toBe(6811176);
     expect([...set.inputs.subarray(0, 20)]).toEqual([1, 1, 198, 81, 314, 365, 4, 2, 1, 221, 1, 1, 20, 14, 11, 12, 24, 17, 43, 3]);
-    const csv = parseCsv(readFileSync(path.join(sharedDatasets, 'bbc_text', 'bbc-text.csv'), 'utf8')).slice(1781);
+    const csv = parseCsv(readFileSync(path.join(testDatasets, 'bbc_text', 'bbc-text.csv'), 'utf8')).slice(1781);
     expect([...set.labels].map((label) => set.classNames[label])).toEqual(csv.map((row) => row[0]));
   });
 
   it('time series: lengths and (x - min) / max normalisation', async () => {
-    const sunspots = (await loadEvaluationSet(problem('sunspots'), { dataDir, mirror: sharedDatasets })) as TimeSeriesSet;
+    const sunspots = (await loadEvaluationSet(problem('sunspots'), { dataDir, mirror: testDatasets })) as TimeSeriesSet;
     expect(sunspots.series.length).toBe(3235);
     expect(sunspots.min).toBe(0);
     expect(sunspots.max).toBe(398.2);
     expect(sunspots.series[0]).toBeCloseTo(96.7 / 398.2, 12);
     expect(Math.max(...sunspots.series)).toBe(1);
-    const minTemps = (await loadEvaluationSet(problem('daily-min-temperatures'), { dataDir, mirror: sharedDatasets })) as TimeSeriesSet;
+    const minTemps = (await loadEvaluationSet(problem('daily-min-temperatures'), { dataDir, mirror: testDatasets })) as TimeSeriesSet;
     expect(minTemps.series.length).toBe(3650);
     expect(minTemps.series[0]).toBeCloseTo((20.7 - minTemps.min) / minTemps.max, 12);
     expect(Math.min(...minTemps.series)).toBe(0);
-    const maxTemps = (await loadEvaluationSet(problem('daily-max-temperatures'), { dataDir, mirror: sharedDatasets })) as TimeSeriesSet;
+    const maxTemps = (await loadEvaluationSet(problem('daily-max-temperatures'), { dataDir, mirror: testDatasets })) as TimeSeriesSet;
     expect(maxTemps.series.length).toBe(3650);
     expect(maxTemps.series[0]).toBeCloseTo((38.1 - maxTemps.min) / maxTemps.max, 12);
   });
 
   it('horse-or-human: 256 images, horses 0 then humans 1, pixels 2x+1 of the PNG', async () => {
-    const set = (await loadEvaluationSet(problem('horse-or-human'), { dataDir, mirror: sharedDatasets })) as ClassificationSet;
+    const set = (await loadEvaluationSet(problem('horse-or-human'), { dataDir, mirror: testDatasets })) as ClassificationSet;
     expect(set.count).toBe(256);
     expect(set.sampleShape).toEqual([150, 150, 3]);
     expect([...set.labels.slice(0, 128)].every((label) => label === 0)).toBe(true);
     expect([...set.labels.slice(128)].every((label) => label === 1)).toBe(true);
-    const first = decodePngRgbNearest(readFileSync(path.join(sharedDatasets, 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png')), 150);
+    const first = decodePngRgbNearest(readFileSync(path.join(testDatasets, 'horse_or_human_validation', 'validation-horse-or-human', 'horses', 'horse1-000.png')), 150);
     expect(sha256(set.inputs.subarray(0, first.length) as Uint8Array)).toBe(sha256(first));
   });
 
@@ -351,7 +361,7 @@ describe('evaluation sets', () => {
     bytes[bytes.length - 1] ^= 0xff;
     await writeFile(cacheFile, bytes);
     clearEvaluationSetMemoryCache();
-    const rebuilt = (await loadEvaluationSet(sunspots, { dataDir, mirror: sharedDatasets })) as TimeSeriesSet;
+    const rebuilt = (await loadEvaluationSet(sunspots, { dataDir, mirror: testDatasets })) as TimeSeriesSet;
     expect(rebuilt.series).toEqual(before.series);
     expect(existsSync(path.join(dataDir, 'datasets', 'sunspots', 'Sunspots.csv'))).toBe(true);
   });

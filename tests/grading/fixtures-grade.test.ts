@@ -13,10 +13,9 @@ import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { evaluate, type EvaluationOutcome } from '../../src/grading/evaluate.ts';
 import { importModel } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const shared = path.resolve(projectRoot, '..', 'shared');
-const fixtures = path.join(shared, 'fixtures', 'models');
+const fixtures = testDataPath('fixtures', 'models');
 
 let tf: Tf;
 let dataDir: string;
@@ -35,7 +34,7 @@ async function grade(file: string, problemId: string): Promise<EvaluationOutcome
   const imported = await importModel([{ name: file, bytes: new Uint8Array(readFileSync(path.join(fixtures, file))) }], { tf });
   try {
     const adaptation = checkCompatibility(problem, imported);
-    const evaluationSet = await loadEvaluationSet(problem, { dataDir, mirror: path.join(shared, 'datasets') });
+    const evaluationSet = await loadEvaluationSet(problem, { dataDir, mirror: testDataPath('datasets') });
     const tensorsBefore = tf.memory().numTensors;
     const outcome = await evaluate(problem, imported.model, { tf, evaluationSet, adaptation });
     // A grader process lives long: evaluation leaves no tensor behind.

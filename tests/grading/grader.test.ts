@@ -12,11 +12,10 @@ import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGrader, GraderError, type GradeProgress, type Grader } from '../../src/grading/grader.ts';
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
 import type { Logger } from '../../src/log.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const shared = path.resolve(projectRoot, '..', 'shared');
-const fixtures = path.join(shared, 'fixtures', 'models');
-const mirror = path.join(shared, 'datasets');
+const fixtures = testDataPath('fixtures', 'models');
+const mirror = testDataPath('datasets');
 
 function fixtureFile(name: string) {
   return { name, bytes: new Uint8Array(readFileSync(path.join(fixtures, name))) };

@@ -8,9 +8,9 @@ import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { getNode, isDataset, openHdf5, readFloat32 } from '../../src/grading/model-import/hdf5.ts';
 import { importModel, type UploadedFile } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtureDir = path.resolve(projectRoot, '..', 'shared', 'fixtures', 'models');
+const fixtureDir = testDataPath('fixtures', 'models');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(fixtureDir, name)));
 const mnistH5 = '04_fashion_mnist_cnn_B2_k2.9.h5';
 const mnistKeras = '14_mnist_dense_keras3.8_same_weights_as_13.keras';

@@ -1,13 +1,13 @@
-// Every real Keras file in ../shared/fixtures/models imports and predicts finite values, with the
+// Every real Keras file in the test data's fixtures/models imports and predicts finite values, with the
 // facts recorded in SOURCES.txt asserted where it gives them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModel, type ImportedModel } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtureDir = path.resolve(projectRoot, '..', 'shared', 'fixtures', 'models');
+const fixtureDir = testDataPath('fixtures', 'models');
 
 let tf: Tf;
 beforeAll(async () => {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { importModel } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const fixtureDir = path.resolve(import.meta.dirname, '../../../shared/fixtures/models');
+const fixtureDir = testDataPath('fixtures', 'models');
 let tf: Tf;
 beforeAll(async () => {
   ({ tf } = await loadTf());

@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { importModel, type UploadedFile } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const fixtureDir = path.resolve(projectRoot, '..', 'shared', 'fixtures', 'models');
+const fixtureDir = testDataPath('fixtures', 'models');
 
 let tf: Tf;
 let modelJson: { modelTopology: unknown; format: string; weightsManifest: Array<{ paths: string[]; weights: tfTypes.io.WeightsManifestEntry[] }> };

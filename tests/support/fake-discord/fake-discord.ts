@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FakeGateway } from './gateway.ts';
 import { InteractionHandle, type RecordedMessageWrite } from './interaction-handle.ts';
 import {
@@ -26,9 +24,9 @@ import {
 import { DiscordOpenApi, describeErrors } from './openapi.ts';
 import { parseBody, readRawBody, type UploadedFile } from './request-body.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
+import { testDataPath } from '../test-data/locate.ts';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DEFAULT_SPEC_PATH = path.resolve(PROJECT_ROOT, '..', 'shared', 'discord-api-spec', 'openapi.json');
+export const DEFAULT_SPEC_PATH = testDataPath('discord-api-spec', 'openapi.json');
 
 export const InteractionType = { Ping: 1, ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 export const CallbackType = { Pong: 1, Reply: 4, DeferredReply: 5, DeferredUpdate: 6, UpdateMessage: 7, AutocompleteResult: 8, Modal: 9 } as const;

@@ -1,7 +1,7 @@
 /**
  * A fake Discord for tests: an HTTP server for the REST routes the bot uses plus a WebSocket
  * gateway on the same port, driven by the real discord.js client. Every request body the bot
- * sends is checked against Discord's official OpenAPI description (../shared/discord-api-spec);
+ * sends is checked against Discord's official OpenAPI description (discord-api-spec/openapi.json in the test data);
  * anything real Discord would refuse is answered the way Discord answers it AND recorded as a
  * violation, so tests fail on it.
  *
