@@ -1,6 +1,7 @@
 // /grade, /problems, /mockexam and /leaderboard through the fake Discord with the real grader.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -85,6 +86,23 @@ describe('/grade', () => {
     });
     const final = await it.waitForMessage((m) => embedsOf(m)[0]?.title.includes('not graded') ?? false, 60_000);
     expect(embedsOf(final)[0].description).toMatch(/\(None, 784\)/);
+  });
+
+  it('posts a public refusal that quotes a layer name with a Markdown link as text, not as a link, pinging nobody', async () => {
+    const parts = unzipSync(readFileSync(resolve(FIXTURES, '14_mnist_dense_keras3.8_same_weights_as_13.keras')));
+    const config = JSON.parse(strFromU8(parts['config.json'])) as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+    const bait = '[Claim your free Nitro](https://evil.example/steal) @everyone';
+    config.config.layers.splice(1, 0, { class_name: 'Lambda', config: { name: bait, function: 'x' } });
+    const model = bot.fake.cdn.add('model.keras', zipSync({ ...parts, 'config.json': strToU8(JSON.stringify(config)) }));
+    const it = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'mnist', model, public: true } });
+    expect(((await it.response()).data?.flags ?? 0) & EPHEMERAL).toBe(0);
+    const final = await it.waitForMessage((m) => embedsOf(m)[0]?.title.includes('not graded') ?? false, 60_000);
+    const description = embedsOf(final)[0].description ?? '';
+    expect(description).toContain('is a Lambda layer');
+    expect(description).toContain('\\[Claim your free Nitro\\](https\\://evil.example/steal) @everyone');
+    expect(description).not.toContain('](https://');
+    // Every write of this reply said who may be pinged: nobody.
+    for (const edit of it.edits) expect(edit.body.allowed_mentions).toEqual({ parse: [] });
   });
 });
 
