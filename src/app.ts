@@ -8,6 +8,7 @@ import type { Logger } from './log.ts';
 import { loadCommands } from './bot/command-loader.ts';
 import type { BotContext } from './bot/command.ts';
 import { createRouter } from './bot/router.ts';
+import { explainDiscordFailure, startDiscordAccessCheck } from './bot/discord-access.ts';
 import { loadKnowledgeBase } from './tips/knowledge-base.ts';
 import { TipService } from './tips/tip-service.ts';
 import { problemCatalog } from '../problems/index.ts';
@@ -53,15 +54,28 @@ export type StartOptions = {
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   if (!config.discordToken) throw new Error('DISCORD_TOKEN is required to start the bot');
-  const [knowledge, commands] = await Promise.all([loadKnowledgeBase(options.knowledgeDir), loadCommands(options.commandsDir)]);
-  logger.info({ tips: knowledge.tips.length, commands: [...commands.keys()] }, 'knowledge base and commands loaded');
-
-  const database: DatabaseHandle = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    inMemory: options.inMemoryDatabase,
-    loadDataDir: options.loadDataDir,
-    logger,
+  const discordTarget = { apiUrl: config.discordApiUrl };
+  // Discord is asked while storage opens: a wrong token or no network is reported as soon as
+  // storage is up, not after the login's retries. A storage problem is reported first.
+  const discordAccess = startDiscordAccessCheck(config.discordToken, discordTarget);
+  const { knowledge, commands, database } = await (async () => {
+    const [knowledge, commands] = await Promise.all([loadKnowledgeBase(options.knowledgeDir), loadCommands(options.commandsDir)]);
+    logger.info({ tips: knowledge.tips.length, commands: [...commands.keys()] }, 'knowledge base and commands loaded');
+    const database: DatabaseHandle = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      inMemory: options.inMemoryDatabase,
+      loadDataDir: options.loadDataDir,
+      logger,
+    });
+    return { knowledge, commands, database };
+  })().catch((error: unknown) => {
+    discordAccess.cancel();
+    throw error;
+  });
+  await discordAccess.done.catch(async (error: unknown) => {
+    await database.close();
+    throw error;
   });
   const clock = options.clock ?? systemClock;
   const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
@@ -128,7 +142,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await client.destroy();
     await grader.close();
     await database.close();
-    throw error;
+    throw explainDiscordFailure(error, discordTarget) ?? error;
   }
   attachGradeNotifier(readyClient, context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.

@@ -5,6 +5,11 @@ import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function isLogLevel(value: string | undefined): value is LogLevel {
+  return (LOG_LEVELS as readonly (string | undefined)[]).includes(value);
+}
 
 function isIanaTimezone(name: string): boolean {
   try {
@@ -53,7 +58,7 @@ export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   discordApiUrl: string | undefined;
-  logLevel: (typeof LOG_LEVELS)[number];
+  logLevel: LogLevel;
   defaultTimezone: string;
   datasetMirror: string | undefined;
   /** Grading worker threads; default: the number of cores. */

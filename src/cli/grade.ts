@@ -1,6 +1,6 @@
 // `tf-study-bot grade --problem <id> <file> [more files] [--json]`: grades a model file the way
-// /grade does, on this machine. Exit 0 when graded (any score), 2 when the model is unusable or the
-// command is misused, 1 on an internal error.
+// /grade does, on this machine. Exit 0 when graded (any score), 3 when the model cannot be graded,
+// 2 when the command is misused, 1 on an internal or environment error (see exit-codes.ts).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { createGrader, type GradeResult } from '../grading/grader.ts';
 import { formatShape } from '../grading/compatibility.ts';
 import { formatMetric, pointMarks } from '../grading/scoring.ts';
 import type { TfBackendName } from '../grading/tf-backend.ts';
+import { EXIT } from './exit-codes.ts';
 
 const BACKENDS: TfBackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -25,6 +26,8 @@ export const gradeUsage = [
   '  --verbose            log at LOG_LEVEL (default: warnings only) on stderr',
   '',
   'A TF.js model is given as model.json followed by its .bin files.',
+  '',
+  `exit codes: ${EXIT.ok} graded (any points), ${EXIT.ungradable} the model cannot be graded, ${EXIT.misuse} misuse, ${EXIT.failure} internal or environment error`,
 ].join('\n');
 
 function ms(value: number): string {
@@ -76,14 +79,9 @@ async function run(args: string[]): Promise<number> {
       backend: { type: 'string' },
       timeout: { type: 'string' },
       verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(gradeUsage);
-    return 0;
-  }
-  const fail = (message: string, code = 2) => {
+  const fail = (message: string, code: number = EXIT.misuse) => {
     console.error(`tf-study-bot grade: ${message}`);
     return code;
   };
@@ -125,13 +123,13 @@ async function run(args: string[]): Promise<number> {
       files: positionals.map((file) => ({ name: path.basename(file), path: path.resolve(file) })),
     });
     console.log(values.json ? JSON.stringify(result) : formatGradeReport(result));
-    return 0;
+    return EXIT.ok;
   } catch (error) {
     if (error instanceof ModelRejectedError) {
       if (values.json) console.log(JSON.stringify({ problem: problem.id, refused: { code: error.code, message: error.memberMessage } }));
-      return fail(`the model cannot be graded (${error.code}): ${error.memberMessage}`);
+      return fail(`the model cannot be graded (${error.code}): ${error.memberMessage}`, EXIT.ungradable);
     }
-    return fail(`internal error: ${error instanceof Error ? error.message : String(error)}`, 1);
+    return fail(`internal error: ${error instanceof Error ? error.message : String(error)}`, EXIT.failure);
   } finally {
     await grader.close();
   }
@@ -139,5 +137,6 @@ async function run(args: string[]): Promise<number> {
 
 export const gradeCommand = {
   describe: 'grade a model file on a problem',
+  usage: gradeUsage,
   run,
 };

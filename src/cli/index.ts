@@ -1,7 +1,9 @@
 // `tf-study-bot <subcommand>`. Each subcommand lives in its own module and returns an exit code.
-import { ConfigError } from '../config.ts';
+import { ConfigError, isLogLevel } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { EXIT } from './exit-codes.ts';
 
-type Subcommand = { describe: string; run(args: string[]): Promise<number> };
+type Subcommand = { describe: string; usage?: string; run(args: string[]): Promise<number> };
 
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   start: async () => (await import('./start.ts')).startCommand,
@@ -21,6 +23,12 @@ export function usage(): string {
     '  migrate                    apply the database migrations and exit',
     '  grade --problem ID FILE... [--json]  grade a model file on an exam problem',
     '  problems [--json]          list the exam problems the grader knows',
+    '',
+    'exit codes:',
+    `  ${EXIT.ok}  success`,
+    `  ${EXIT.failure}  internal or environment error (configuration, storage, Discord, datasets)`,
+    `  ${EXIT.misuse}  misuse: unknown command or option, missing argument or file`,
+    `  ${EXIT.ungradable}  grade: the model cannot be graded`,
   ].join('\n');
 }
 
@@ -28,31 +36,45 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.misuse;
   }
   const load = SUBCOMMANDS[name];
   if (!load) {
     console.error(`tf-study-bot: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return EXIT.misuse;
+  }
+  const subcommand = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(subcommand.usage ?? usage());
+    return EXIT.ok;
   }
   try {
-    return await (await load()).run(args);
+    return await subcommand.run(args);
   } catch (error) {
-    // Configuration and connection problems are the member's to fix: one message, no stack trace.
-    if (error instanceof ConfigError || isUserFacing(error)) {
-      console.error(`tf-study-bot ${name}: ${(error as Error).message}`);
-      return 1;
-    }
-    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`tf-study-bot ${name}: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
+    // Misuse and problems the operator can fix get one line on stderr, no stack trace; the whole
+    // error goes to the debug log. Anything else is a bug and keeps its stack.
+    const misuse = isMisuse(error);
+    if (!misuse && !isOperatorFacing(error)) throw error;
+    console.error(`tf-study-bot ${name}: ${(error as Error).message}`);
+    logFullError(name, error);
+    return misuse ? EXIT.misuse : EXIT.failure;
   }
 }
 
-const USER_FACING = new Set(['DatabaseConnectError', 'DataDirLockedError', 'CommandLoadError', 'KnowledgeBaseError']);
+const OPERATOR_FACING = new Set(['DatabaseConnectError', 'DataDirLockedError', 'CommandLoadError', 'KnowledgeBaseError', 'DiscordAccessError']);
 
-function isUserFacing(error: unknown): boolean {
-  return error instanceof Error && USER_FACING.has(error.name);
+function isOperatorFacing(error: unknown): boolean {
+  return error instanceof ConfigError || (error instanceof Error && OPERATOR_FACING.has(error.name));
+}
+
+/** node:util parseArgs refusing the arguments (unknown option, unexpected positional...). */
+function isMisuse(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function logFullError(command: string, error: unknown): void {
+  // LOG_LEVEL as the subcommand read it (from .env too); unreadable, the default level.
+  const level = process.env.LOG_LEVEL?.trim();
+  createLogger(isLogLevel(level) ? level : 'info').debug({ err: error, command }, 'command failed');
 }

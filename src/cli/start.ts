@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { startApp } from '../app.ts';
@@ -6,7 +7,9 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export const startCommand = {
   describe: 'run the bot',
-  async run(): Promise<number> {
+  async run(args: string[]): Promise<number> {
+    // It takes no options: anything given is a mistake to report (exit 2), not to ignore.
+    parseArgs({ args, options: {}, strict: true });
     const config = loadConfig({ discordToken: true });
     const logger = createLogger(config.logLevel);
     const app = await startApp(config, logger);

@@ -1,6 +1,6 @@
 // The real command line, as a member or an operator runs it: `tf-study-bot grade` and
-// `tf-study-bot problems`, in a child process, with exit codes 0 (graded), 2 (unusable model or
-// misuse) and the JSON output scripts read.
+// `tf-study-bot problems`, in a child process, with exit codes 0 (graded), 3 (the model cannot be
+// graded), 2 (misuse), 1 (internal error) and the JSON output scripts read.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,16 +51,16 @@ describe('tf-study-bot grade', () => {
     expect(result.value).toBeLessThan(0.5);
   });
 
-  it('an unusable model exits 2 with the reason on stderr', async () => {
+  it('an unusable model exits 3 with the reason on stderr', async () => {
     const run = await runCli(['grade', '-p', 'mnist', path.join(fixtures, '06_horse_human_cnn_150x150_A2_k2.7.h5')], { env });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/the model cannot be graded \(wrong-input-shape\): Your model takes \(None, 150, 150, 3\)/);
   });
 
   it('with --json an unusable model also gives a JSON refusal on stdout', async () => {
     const run = await runCli(['grade', '-p', 'mnist', path.join(PROJECT_ROOT, 'package.json'), '--json'], { env });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout)).toEqual({ problem: 'mnist', refused: { code: 'not-a-model', message: expect.stringMatching(/package\.json is JSON but not a TF\.js model\.json/) } });
   });
 
@@ -81,9 +81,9 @@ describe('tf-study-bot grade', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ problem: 'linear-a', points: 5, backend: 'cpu' });
   });
 
-  it('--timeout stops a model that runs longer: exit 2 with the limit in the message', async () => {
+  it('--timeout stops a model that runs longer: exit 3 with the limit in the message', async () => {
     const run = await runCli(['grade', '-p', 'horse-or-human', path.join(fixtures, '06_horse_human_cnn_150x150_A2_k2.7.h5'), '--timeout', '0.2'], { env });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/\(timeout\): Grading took longer than 0\.2 s, the limit per model/);
   });
 
@@ -100,6 +100,9 @@ describe('tf-study-bot grade', () => {
     const badBackend = await runCli(['grade', '-p', 'mnist', '--backend', 'gpu', path.join(fixtures, '01_dense_regression_A1_k2.5.h5')], { env });
     expect(badBackend.code).toBe(2);
     expect(badBackend.stderr).toMatch(/--backend must be one of tensorflow, wasm, cpu/);
+    const unknownOption = await runCli(['grade', '-p', 'mnist', '--gpu', path.join(fixtures, '01_dense_regression_A1_k2.5.h5')], { env });
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toMatch(/^tf-study-bot grade: Unknown option '--gpu'/);
   });
 });
 

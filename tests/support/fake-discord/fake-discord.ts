@@ -60,6 +60,11 @@ export interface FakeDiscordOptions {
   channelMessageMaxLength?: number;
   /** The bot's permissions in interactions (`app_permissions`); everything by default. */
   botPermissions?: bigint;
+  /**
+   * The bot's token. When set, REST calls with another token get Discord's 401 (discord.js asks
+   * REST for the gateway before it connects, so login fails there). Any token by default.
+   */
+  botToken?: string;
   specPath?: string;
 }
 
@@ -210,6 +215,7 @@ export class FakeDiscord {
   private readonly tokenLifetimeMs: number;
   private readonly waitTimeoutMs: number;
   private readonly botPermissions: bigint;
+  private readonly botToken: string | undefined;
   private readonly userDelayMs: number;
   private readonly channelMessageMaxLength: number;
   private requestsInFlight = 0;
@@ -232,6 +238,7 @@ export class FakeDiscord {
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60 * 1000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 45_000;
     this.botPermissions = options.botPermissions ?? ALL_PERMISSIONS;
+    this.botToken = options.botToken;
     this.userDelayMs = options.userDelayMs ?? 100;
     this.channelMessageMaxLength = options.channelMessageMaxLength ?? 2000;
     this.openapi = loadOpenApi(options.specPath ?? DEFAULT_SPEC_PATH);
@@ -899,6 +906,11 @@ export class FakeDiscord {
     const authless = match.template.startsWith('/interactions/') || match.template.startsWith('/webhooks/{webhook_id}/{webhook_token}');
     if (!authless && !/^Bot \S+/.test(req.headers.authorization ?? '')) {
       refuse(401, { message: '401: Unauthorized', code: 0 }, 'request without "Authorization: Bot <token>"');
+      return;
+    }
+    if (!authless && this.botToken !== undefined && req.headers.authorization !== `Bot ${this.botToken}`) {
+      // A wrong token is the operator's mistake, not the bot's: refused, but no violation.
+      refuse(401, { message: '401: Unauthorized', code: 0 }, null);
       return;
     }
     if (parsed.error) {

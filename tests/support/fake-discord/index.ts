@@ -9,7 +9,8 @@
  * ```ts
  * const fake = await startFakeDiscord({ guilds: [{ id?, name, ownerId?, channels?: [{ id?, name, type? }],
  *   roles?: [{ id?, name, permissions?: bigint }] }], applicationId?, botUser?, ackTimeoutMs? = 3000,
- *   waitTimeoutMs? = 45000 (a safety net), tokenLifetimeMs? = 15 min, botPermissions?, heartbeatIntervalMs? });
+ *   waitTimeoutMs? = 45000 (a safety net), tokenLifetimeMs? = 15 min, botPermissions?, heartbeatIntervalMs?,
+ *   botToken? (when set, REST calls with another token get 401) });
  * const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
  * await client.login('any-token');               // ready in well under a second
  * // ... at the end: await client.destroy(); await fake.stop();   (client first)
