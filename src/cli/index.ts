@@ -11,6 +11,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   migrate: async () => (await import('./migrate.ts')).migrateCommand,
   grade: async () => (await import('./grade.ts')).gradeCommand,
   problems: async () => (await import('./problems.ts')).problemsCommand,
+  datasets: async () => (await import('./datasets.ts')).datasetsCommand,
 };
 
 export function usage(): string {
@@ -23,6 +24,7 @@ export function usage(): string {
     '  migrate                    apply the database migrations and exit',
     '  grade --problem ID FILE... [--json]  grade a model file on an exam problem',
     '  problems [--json]          list the exam problems the grader knows',
+    '  datasets fetch             download every dataset into DATA_DIR ahead of time (for offline grading)',
     '',
     'exit codes:',
     `  ${EXIT.ok}  success`,

@@ -37,7 +37,21 @@ export interface EnsureDatasetOptions extends TransferOptions {
   logger?: DatasetLogger;
   /** Replaces canonical URLs, keyed by `<folder>/<file>` (a private copy, or a test server). */
   urlOverrides?: Record<string, string>;
+  /** Told where each file (or the image folder as a whole) came from once it is in place. */
+  onObtained?(obtained: ObtainedPart): void;
 }
+
+export type SourceLabel = 'mirror' | 'canonical URL';
+
+export type Source = { label: SourceLabel; location: string };
+
+export type ObtainedPart = {
+  /** `<folder>/<file>`, or `<folder>/<extracted folder>` for an image folder. */
+  part: string;
+  source: 'cache' | SourceLabel;
+  /** The path or URL it came from (for the cache, where it is). */
+  location: string;
+};
 
 export type EnsuredDataset =
   | { kind: 'files'; id: DatasetId; dir: string; paths: Record<string, string> }
@@ -86,27 +100,27 @@ function canonicalUrl(folder: string, file: DatasetFile, options: EnsureDatasetO
   return options.urlOverrides?.[`${folder}/${file.name}`] ?? file.url;
 }
 
-/** Tries each source in turn; true when one worked, else false with one reason per source in `attempts`. */
+/** Tries each source in turn; returns the one that worked, else undefined with one reason per source in `attempts`. */
 async function obtainFile(
-  sources: { label: string; location: string }[],
+  sources: Source[],
   destination: string,
   expected: ExpectedFile,
   options: EnsureDatasetOptions,
   attempts: string[],
-): Promise<boolean> {
+): Promise<Source | undefined> {
   const logger = options.logger ?? quietLogger;
   for (const source of sources) {
     try {
       await fetchVerifiedFile(source.location, destination, expected, options);
       logger.info({ source: source.location, destination }, `dataset file obtained from ${source.label}`);
-      return true;
+      return source;
     } catch (error) {
       const reason = `${source.label} ${source.location}: ${describeError(error)}`;
       attempts.push(reason);
       logger.warn({ source: source.location, reason: describeError(error) }, 'dataset source failed');
     }
   }
-  return false;
+  return undefined;
 }
 
 function unavailableMessage(label: string, destination: string, file: DatasetFile, url: string, attempts: string[], extra = ''): string {
@@ -114,24 +128,36 @@ function unavailableMessage(label: string, destination: string, file: DatasetFil
     `Dataset file ${label} is not available.`,
     ...attempts.map((attempt) => `  tried ${attempt}`),
     `Download it from ${url} (${file.bytes} bytes, sha256 ${file.sha256}) and put it at ${destination}${extra},`,
-    `or set DATASET_MIRROR to a folder or URL laid out as <dataset>/<file> (e.g. ${label}).`,
+    `or run \`tf-study-bot datasets fetch\` where it can be downloaded, or set DATASET_MIRROR to a folder or URL laid out as <dataset>/<file> (e.g. ${label}).`,
   ].join('\n');
+}
+
+/** Where a file of a files dataset is looked for after DATA_DIR, in order. */
+export function fileSources(dataset: FilesDataset, file: DatasetFile, options: EnsureDatasetOptions): Source[] {
+  const relative = `${dataset.folder}/${file.name}`;
+  return [
+    ...(options.mirror ? [{ label: 'mirror' as const, location: locationUnder(options.mirror, relative) }] : []),
+    { label: 'canonical URL', location: canonicalUrl(dataset.folder, file, options) },
+  ];
 }
 
 async function ensureFile(dataset: FilesDataset, file: DatasetFile, options: EnsureDatasetOptions): Promise<string> {
   const destination = path.join(datasetsRoot(options.dataDir), dataset.folder, file.name);
+  const relative = `${dataset.folder}/${file.name}`;
   return once(destination, async () => {
     const attempts: string[] = [];
     const existing = await sha256OfFile(destination);
-    if (existing === file.sha256) return destination;
+    if (existing === file.sha256) {
+      options.onObtained?.({ part: relative, source: 'cache', location: destination });
+      return destination;
+    }
     if (existing !== undefined) attempts.push(`the file already at ${destination}: sha256 ${existing}, expected ${file.sha256}`);
-    const relative = `${dataset.folder}/${file.name}`;
+    const used = await obtainFile(fileSources(dataset, file, options), destination, file, options, attempts);
+    if (used) {
+      options.onObtained?.({ part: relative, source: used.label, location: used.location });
+      return destination;
+    }
     const url = canonicalUrl(dataset.folder, file, options);
-    const sources = [
-      ...(options.mirror ? [{ label: 'mirror', location: locationUnder(options.mirror, relative) }] : []),
-      { label: 'canonical URL', location: url },
-    ];
-    if (await obtainFile(sources, destination, file, options, attempts)) return destination;
     throw new DatasetUnavailableError(unavailableMessage(relative, destination, file, url, attempts), relative, attempts);
   });
 }
@@ -148,7 +174,7 @@ export async function checkFolderAgainstManifest(folder: string, manifest: Image
   return undefined;
 }
 
-async function exists(target: string): Promise<boolean> {
+export async function exists(target: string): Promise<boolean> {
   try {
     await stat(target);
     return true;
@@ -231,16 +257,37 @@ async function downloadUnsized(url: string, destination: string, sha256: string,
   await writeVerified(Readable.fromWeb(response.body), destination, { bytes, sha256 });
 }
 
+/**
+ * Where an image folder is looked for after DATA_DIR, in order: the mirror's extracted folder,
+ * then the zip from the mirror and from its canonical URL.
+ */
+export function imageFolderSources(dataset: ImageFolderDataset, options: EnsureDatasetOptions): { folders: Source[]; zips: Source[] } {
+  const mirror = options.mirror;
+  return {
+    folders: mirror ? [{ label: 'mirror', location: locationUnder(mirror, `${dataset.folder}/${dataset.extractedFolder}`) }] : [],
+    zips: [
+      ...(mirror ? [{ label: 'mirror' as const, location: locationUnder(mirror, `${dataset.folder}/${dataset.zip.name}`) }] : []),
+      { label: 'canonical URL', location: canonicalUrl(dataset.folder, dataset.zip, options) },
+    ],
+  };
+}
+
 async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDatasetOptions): Promise<string> {
   const logger = options.logger ?? quietLogger;
   const dir = path.join(datasetsRoot(options.dataDir), dataset.folder);
   const final = path.join(dir, dataset.extractedFolder);
   const zipPath = path.join(dir, dataset.zip.name);
+  const relativeFolder = `${dataset.folder}/${dataset.extractedFolder}`;
+  const relativeZip = `${dataset.folder}/${dataset.zip.name}`;
   const attempts: string[] = [];
+  const obtained = (source: ObtainedPart['source'], location: string): string => {
+    options.onObtained?.({ part: relativeFolder, source, location });
+    return final;
+  };
 
   if (await exists(final)) {
     const problem = await checkFolderAgainstManifest(final, dataset.manifest);
-    if (!problem) return final;
+    if (!problem) return obtained('cache', final);
     // Keep what was there for inspection, out of the way of a fresh copy.
     const aside = `${final}.rejected-${Date.now()}`;
     await rename(final, aside);
@@ -259,40 +306,33 @@ async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDat
   if (await exists(zipPath)) {
     try {
       await fromZipFile(zipPath);
-      return final;
+      return obtained('cache', zipPath);
     } catch (error) {
       attempts.push(`the zip already at ${zipPath}: ${describeError(error)}`);
     }
   }
 
-  const relativeFolder = `${dataset.folder}/${dataset.extractedFolder}`;
-  const relativeZip = `${dataset.folder}/${dataset.zip.name}`;
-  if (options.mirror) {
-    const folderSource = locationUnder(options.mirror, relativeFolder);
-    const zipSource = locationUnder(options.mirror, relativeZip);
-    const mirrorIsFolder = !isUrl(options.mirror);
-    if (!mirrorIsFolder || (await exists(folderSource))) {
-      try {
-        await fetchFolderFiles(dataset, folderSource, final, options);
-        logger.info({ source: folderSource }, 'dataset folder obtained from mirror');
-        return final;
-      } catch (error) {
-        attempts.push(`mirror ${folderSource}: ${describeError(error)}`);
-      }
-    }
-    if (!mirrorIsFolder || (await exists(zipSource))) {
-      if (await obtainFile([{ label: 'mirror', location: zipSource }], zipPath, dataset.zip, options, attempts)) {
-        await fromZipFile(zipPath);
-        return final;
-      }
+  // A mirror folder without the dataset is skipped quietly; a URL can only be known by trying it.
+  const absentFromMirrorFolder = async (source: Source) => source.label === 'mirror' && !isUrl(source.location) && !(await exists(source.location));
+  const sources = imageFolderSources(dataset, options);
+  for (const source of sources.folders) {
+    if (await absentFromMirrorFolder(source)) continue;
+    try {
+      await fetchFolderFiles(dataset, source.location, final, options);
+      logger.info({ source: source.location }, 'dataset folder obtained from mirror');
+      return obtained(source.label, source.location);
+    } catch (error) {
+      attempts.push(`${source.label} ${source.location}: ${describeError(error)}`);
     }
   }
-
+  for (const source of sources.zips) {
+    if (await absentFromMirrorFolder(source)) continue;
+    if (await obtainFile([source], zipPath, dataset.zip, options, attempts)) {
+      await fromZipFile(zipPath);
+      return obtained(source.label, source.location);
+    }
+  }
   const url = canonicalUrl(dataset.folder, dataset.zip, options);
-  if (await obtainFile([{ label: 'canonical URL', location: url }], zipPath, dataset.zip, options, attempts)) {
-    await fromZipFile(zipPath);
-    return final;
-  }
   throw new DatasetUnavailableError(
     unavailableMessage(relativeZip, zipPath, dataset.zip, url, attempts, ` (or extract it so that ${final}/horses and ${final}/humans hold the images)`),
     relativeZip,
