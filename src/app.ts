@@ -13,6 +13,7 @@ import { loadKnowledgeBase } from './tips/knowledge-base.ts';
 import { TipService } from './tips/tip-service.ts';
 import { problemCatalog } from '../problems/index.ts';
 import { createGrader } from './grading/grader.ts';
+import { warnAboutMissingDatasets } from './datasets/availability.ts';
 import { GuildSettingsService } from './settings/guild-settings.ts';
 import { MockExamService } from './mockexam/mock-exam-service.ts';
 import { SubmissionService } from './submissions/submission-service.ts';
@@ -50,6 +51,8 @@ export type StartOptions = {
   gradeShutdownGraceMs?: number;
   /** The clock weeks follow (tests move it across a week boundary). */
   clock?: Clock;
+  /** Replaces canonical dataset URLs, keyed by `<folder>/<file>` (tests: a source that is down). */
+  datasetUrlOverrides?: Record<string, string>;
 };
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -86,6 +89,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     catalog: problemCatalog,
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,
+    datasetUrlOverrides: options.datasetUrlOverrides,
     logger,
     workers: config.graderWorkers,
     timeoutMs: config.gradeTimeoutMs,
@@ -150,6 +154,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const jobs = new JobScheduler([weekClosingJob(readyClient, context)], logger);
   jobs.start();
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
+  // In the background, so the start does not wait: a missing dataset is a warning in the log now
+  // rather than a surprise at a member's grade.
+  const datasetCheck = new AbortController();
+  const datasetsChecked = warnAboutMissingDatasets(
+    problemCatalog,
+    { dataDir: config.dataDir, mirror: config.datasetMirror, urlOverrides: options.datasetUrlOverrides, signal: datasetCheck.signal },
+    logger,
+  ).catch((error: unknown) => logger.warn({ err: error }, 'could not check the datasets'));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -160,6 +172,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     stop() {
       stopping ??= (async () => {
         await router.drain(5_000);
+        datasetCheck.abort();
+        await datasetsChecked;
         await jobs.stop();
         await gradingQueue.stop(options.gradeShutdownGraceMs ?? 2_000);
         await grader.close();

@@ -3,6 +3,7 @@
 // resumed after a restart still reach their reply while Discord's 15-minute token lasts.
 import { InteractionWebhook, type Client } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
+import { isBotSideFailure } from '../submissions/grade-failures.ts';
 import type { Submission } from '../submissions/submission-service.ts';
 import type { BotContext } from './command.ts';
 import { deletedEmbed, failureEmbed, progressEmbed, resultMessage, type GradeStatusView } from './ui/grade-messages.ts';
@@ -87,6 +88,6 @@ export function finalReply(submission: Submission, ctx: BotContext, options: { r
   if (submission.status === 'graded' && submission.result) {
     return resultMessage(submission, submission.result as unknown as GradeResult, options);
   }
-  const internal = submission.errorCode === 'internal';
+  const internal = isBotSideFailure(submission.errorCode);
   return { embeds: [failureEmbed(problem, submission.fileName, submission.error ?? 'The model could not be graded.', internal)], files: [] };
 }

@@ -1,15 +1,11 @@
 // One entry for every interaction: it enforces the command's requirements, then runs the handler
 // inside an error boundary. A MemberError is shown to the member as is (ephemeral); any other error
 // becomes "Something went wrong (ref XXXX)" for the member and a log line with the same ref.
-import { randomBytes } from 'node:crypto';
 import { MessageFlags, type Interaction } from 'discord.js';
+import { errorRef } from '../error-ref.ts';
 import { MemberError } from '../member-error.ts';
 import { parseCustomId, type BotContext, type CommandModule } from './command.ts';
 import { enforceRequirements } from './requirements.ts';
-
-export function errorRef(): string {
-  return randomBytes(3).toString('hex').toUpperCase().slice(0, 4);
-}
 
 export type Router = {
   handle(interaction: Interaction): Promise<void>;

@@ -15,6 +15,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.ts';
 import type { ProblemDefinition } from './problem-types.ts';
+import { DatasetUnavailableError } from '../datasets/ensure.ts';
 import { ModelRejectedError } from './errors.ts';
 import { checkUploads, defaultGradingLimits, type GradingLimits, type UploadSource } from './limits.ts';
 import type { TfBackendName } from './tf-backend.ts';
@@ -31,6 +32,8 @@ export interface GraderOptions extends Partial<GradingLimits> {
   dataDir: string;
   /** DATASET_MIRROR: tried before the canonical dataset URLs. */
   datasetMirror?: string;
+  /** Replaces canonical dataset URLs, keyed by `<folder>/<file>` (tests: a server that is down). */
+  datasetUrlOverrides?: Record<string, string>;
   logger?: Logger;
   /** Worker threads, one tfjs backend each. Default: the number of cores. */
   workers?: number;
@@ -112,6 +115,7 @@ export function createGrader(options: GraderOptions): Grader {
   const workerData: GradeWorkerData = {
     dataDir: options.dataDir,
     ...(options.datasetMirror ? { datasetMirror: options.datasetMirror } : {}),
+    ...(options.datasetUrlOverrides ? { datasetUrlOverrides: options.datasetUrlOverrides } : {}),
     ...(options.backend ? { preferBackend: options.backend } : {}),
   };
   const pool = new Piscina({
@@ -295,7 +299,11 @@ export function createGrader(options: GraderOptions): Grader {
       for (const entry of outcome.log) logger?.[entry.level]({ ...entry.details, problem: problem.id }, entry.message);
     }
     const refusal = outcomes.find((outcome) => !outcome.ok);
-    if (refusal && !refusal.ok) {
+    if (refusal && 'datasetUnavailable' in refusal) {
+      const { message, file, attempts } = refusal.datasetUnavailable;
+      throw new DatasetUnavailableError(message, file, attempts);
+    }
+    if (refusal && 'rejection' in refusal) {
       logger?.info({ problem: problem.id, code: refusal.rejection.code }, 'model refused');
       throw new ModelRejectedError(refusal.rejection.code, refusal.rejection.memberMessage);
     }

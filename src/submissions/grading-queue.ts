@@ -9,6 +9,7 @@ import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Logger } from '../log.ts';
 import { MemberError } from '../member-error.ts';
 import { silentLogger } from '../log.ts';
+import { reportBotSideFailure } from './grade-failures.ts';
 import type { LeaseHolder, Submission, SubmissionService } from './submission-service.ts';
 import type { UploadStore } from './upload-store.ts';
 
@@ -188,8 +189,9 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
         log.info({ code: error.code }, 'model refused');
         record = () => submissions.markFailed(submission.id, error.code, error.memberMessage);
       } else {
-        log.error({ err: error }, 'grading failed');
-        record = () => submissions.markFailed(submission.id, 'internal', (error as Error).message);
+        const failure = reportBotSideFailure(error);
+        log.error({ err: error, ref: failure.ref }, failure.logMessage);
+        record = () => submissions.markFailed(submission.id, failure.code, failure.memberMessage);
       }
     }
     const finished = await this.recordPatiently(record, log);

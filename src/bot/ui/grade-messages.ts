@@ -127,10 +127,7 @@ export function failureEmbed(problem: ProblemDefinition | undefined, fileName: s
     .setTitle(`${problem?.title ?? 'Grade'}: not graded`.slice(0, 256))
     .setColor(COLOURS.failed)
     .setDescription(
-      (internal
-        ? `The grader failed on our side, not because of your model. Please try again in a few minutes.\n-# ${message}`
-        : asText(message, 4000)
-      ).slice(0, 4000),
+      asText(internal ? `The grader failed on our side, not because of your model. ${message}` : message, 4000),
     )
     .setFooter({ text: fileName.slice(0, 200) });
 }

@@ -2,6 +2,7 @@
 // data out (a result, or the reason the model was refused). It runs wherever a tfjs backend is
 // loaded: a worker thread of the local pool, or a process that takes jobs from a queue.
 import { readFile } from 'node:fs/promises';
+import { DatasetUnavailableError } from '../../datasets/ensure.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../../datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
@@ -16,6 +17,7 @@ export interface GradeJobContext {
   backend: TfBackendName;
   dataDir: string;
   datasetMirror?: string;
+  datasetUrlOverrides?: Record<string, string>;
   /** Stage changes, and evaluation progress at most every 5 %. `preparing` comes before `importing`. */
   onProgress?: (progress: GradeProgress | { stage: 'preparing' }) => void;
 }
@@ -70,11 +72,18 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
 
   report({ stage: 'preparing' });
   const preparationStart = performance.now();
-  const fullSet = await loadEvaluationSet(problem, {
-    dataDir: context.dataDir,
-    mirror: context.datasetMirror,
-    logger: jobLogger(log),
-  });
+  let fullSet: EvaluationSet;
+  try {
+    fullSet = await loadEvaluationSet(problem, {
+      dataDir: context.dataDir,
+      mirror: context.datasetMirror,
+      urlOverrides: context.datasetUrlOverrides,
+      logger: jobLogger(log),
+    });
+  } catch (error) {
+    if (!(error instanceof DatasetUnavailableError)) throw error;
+    return { ok: false, datasetUnavailable: { message: error.message, file: error.file, attempts: error.attempts }, log };
+  }
   const evaluationSet = shardOf(fullSet, job.shard);
   const preparationMs = performance.now() - preparationStart;
 

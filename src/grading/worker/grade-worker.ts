@@ -28,6 +28,7 @@ export async function createGradeHandler(): Promise<(task: GradeTask) => Promise
       backend,
       dataDir: settings.dataDir,
       datasetMirror: settings.datasetMirror,
+      datasetUrlOverrides: settings.datasetUrlOverrides,
       onProgress(progress) {
         // 'preparing' only tells the caller's clock that the data, not the model, is being worked on.
         if (progress.stage === 'preparing') return;

@@ -109,7 +109,10 @@ export interface JobLogEntry {
 
 export type GradeJobOutcome =
   | { ok: true; result: GradeResult; log: JobLogEntry[] }
-  | { ok: false; rejection: { code: string; memberMessage: string }; log: JobLogEntry[] };
+  | { ok: false; rejection: { code: string; memberMessage: string }; log: JobLogEntry[] }
+  // The evaluation data could not be had (not the model's fault). Sent as data because an error's
+  // class does not survive the trip out of a worker thread.
+  | { ok: false; datasetUnavailable: { message: string; file: string; attempts: string[] }; log: JobLogEntry[] };
 
 /** Messages a worker posts on the progress port of a task. */
 export type WorkerMessage = { type: 'started' } | { type: 'progress'; progress: GradeProgress };
@@ -118,5 +121,7 @@ export type WorkerMessage = { type: 'started' } | { type: 'progress'; progress: 
 export interface GradeWorkerData {
   dataDir: string;
   datasetMirror?: string;
+  /** Replaces canonical dataset URLs, keyed by `<folder>/<file>` (see EnsureDatasetOptions). */
+  datasetUrlOverrides?: Record<string, string>;
   preferBackend?: TfBackendName;
 }
