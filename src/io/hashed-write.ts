@@ -25,6 +25,10 @@ export async function writeHashed(
   source.on('error', ignoreUntilPiped);
   try {
     await mkdir(dirname(destination), { recursive: true });
+  } catch (error) {
+    // Nothing will read the source now: close it (an open file, a download's connection).
+    source.destroy();
+    throw error;
   } finally {
     source.off('error', ignoreUntilPiped);
   }
