@@ -3,7 +3,7 @@
 // Sources, in order: what is already in DATA_DIR (checked), the DATASET_MIRROR (a folder or a base
 // URL laid out as <folder>/<file>), then the canonical URL. Each transfer goes through
 // src/io/verified-file.ts, so a failed or truncated one never leaves a file that looks usable.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -289,7 +289,7 @@ async function ensureImageFolder(dataset: ImageFolderDataset, options: EnsureDat
     const problem = await checkFolderAgainstManifest(final, dataset.manifest);
     if (!problem) return obtained('cache', final);
     // Keep what was there for inspection, out of the way of a fresh copy.
-    const aside = `${final}.rejected-${Date.now()}`;
+    const aside = `${final}.rejected-${randomBytes(4).toString('hex')}`;
     await rename(final, aside);
     attempts.push(`the folder already at ${final}: ${problem} (moved to ${aside})`);
     logger.warn({ folder: final, problem }, 'extracted dataset folder does not match its manifest');
