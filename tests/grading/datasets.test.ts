@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getProblem } from '../../problems/index.ts';
+import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts';
 import { decodePngRgbNearest, parseCsv } from '../../src/datasets/decode.ts';
 import { DatasetUnavailableError, ensureDataset, extractImageZip } from '../../src/datasets/ensure.ts';
 import {
@@ -46,10 +45,10 @@ afterEach(async () => {
 });
 
 /** Serves the test data's datasets folder, plus a few misbehaving routes. */
-let server: Server;
+let server: LocalHttpServer;
 let baseUrl: string;
 beforeAll(async () => {
-  server = createServer(async (request, response) => {
+  server = await startHttpServer(async (request, response) => {
     const url = decodeURIComponent((request.url ?? '/').split('?')[0]);
     if (url.startsWith('/truncated/')) {
       const bytes = await readFile(path.join(testDatasets, url.slice('/truncated/'.length)));
@@ -74,15 +73,10 @@ beforeAll(async () => {
       response.end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.url;
 });
 
-afterAll(async () => {
-  // Connections fetch keeps alive would otherwise hold close() open.
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 async function leftovers(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];

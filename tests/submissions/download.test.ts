@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadRejectedError, downloadToFile } from '../../src/submissions/download.ts';
+import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts';
 
 const body = Buffer.from('x'.repeat(5000));
 const dir = mkdtempSync(join(tmpdir(), 'tsb-download-'));
-let server: Server;
+let server: LocalHttpServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startHttpServer((req, res) => {
     if (req.url === '/model.h5') return res.end(body);
     if (req.url === '/no-length') {
       // Chunked, without content-length: only the running count can stop it.
@@ -28,12 +27,10 @@ beforeAll(async () => {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+afterAll(async () => {
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

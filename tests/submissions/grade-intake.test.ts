@@ -2,8 +2,6 @@
 // engine, the real upload store. Every outcome leaves the store as it should: files kept only for
 // a queued submission.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +13,19 @@ import { GradeIntake } from '../../src/submissions/grade-intake.ts';
 import { SubmissionService } from '../../src/submissions/submission-service.ts';
 import { UploadStore } from '../../src/submissions/upload-store.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
+import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts';
 
 const model = Buffer.from('not really a model, but bytes to hash');
-let server: Server;
+let server: LocalHttpServer;
 let base: string;
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startHttpServer((req, res) => {
     if (req.url === '/model.h5') return res.end(model);
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => server.close());
 
 describe.each(testEngines)('GradeIntake on %s', (engine) => {
   let handle: DatabaseHandle;

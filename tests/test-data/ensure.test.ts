@@ -2,8 +2,6 @@
 // URLs (a local HTTP server stands in for both), and the one message when nothing can provide a file.
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -12,6 +10,7 @@ import { ensureTestData, ensureTestDataOrExit, failFastPerHost } from '../suppor
 import { locateTestData, sharedDirBeside, testDataPath } from '../support/test-data/locate.ts';
 import { loadTestDataManifest, type TestDataFile } from '../support/test-data/manifest.ts';
 import { TestDataUnavailableError } from '../support/test-data/unavailable-message.ts';
+import { startHttpServer } from '../support/http-server.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,7 +29,7 @@ async function sandbox() {
 /** Serves a folder over HTTP on 127.0.0.1 and records the paths asked for. */
 async function serveFolder(folder: string) {
   const requests: string[] = [];
-  const server = createServer((request, response) => {
+  const server = await startHttpServer((request, response) => {
     const urlPath = decodeURIComponent(request.url ?? '/');
     requests.push(urlPath);
     try {
@@ -40,17 +39,14 @@ async function serveFolder(folder: string) {
       response.writeHead(404).end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let open = true;
   const close = async () => {
     if (!open) return;
     open = false;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   };
   cleanups.push(close);
-  return { url, requests, close };
+  return { url: server.url, requests, close };
 }
 
 // Two small real files from the manifest.
