@@ -15,6 +15,8 @@ export interface EvaluateOptions {
   adaptation?: InputAdaptation;
   /** Samples per predict call (a pinned batch size wins). */
   batchSize?: number;
+  /** At most this many samples per predict call, so one batch's activations fit in memory. */
+  maxBatchSize?: number;
   /**
    * Activation of a single-unit classifier's last layer: 'sigmoid' means > 0.5 is the positive
    * class, anything linear means > 0 (a logit). Read from the model when left out.
@@ -150,6 +152,11 @@ interface FeedPlan {
   write(sampleIndex: number, target: Float32Array | Int32Array, offset: number): void;
 }
 
+/** How many samples the set feeds the model. */
+export function sampleCount(set: EvaluationSet): number {
+  return feedPlan(set).count;
+}
+
 function feedPlan(set: EvaluationSet): FeedPlan {
   switch (set.kind) {
     case 'regression':
@@ -195,7 +202,7 @@ async function predictAll(model: LayersModel, set: EvaluationSet, adaptation: In
   // Big samples get small batches: 256 horse images would be ~70 MB of input and several hundred
   // MB of first-layer activations in a worker with a memory limit.
   const defaultBatch = Math.max(1, Math.min(DEFAULT_BATCH[set.kind], Math.floor(MAX_BATCH_INPUT_VALUES / plan.sampleSize)));
-  const batchSize = adaptation.pinnedBatchSize ?? Math.max(1, options.batchSize ?? defaultBatch);
+  const batchSize = adaptation.pinnedBatchSize ?? Math.max(1, Math.min(options.batchSize ?? defaultBatch, options.maxBatchSize ?? Infinity));
   const out = new Float32Array(plan.count * units);
   const sampleElements = adaptation.sampleShape.reduce((a, b) => a * b, 1);
   if (sampleElements !== plan.sampleSize) {

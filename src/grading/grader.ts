@@ -233,6 +233,8 @@ export function createGrader(options: GraderOptions): Grader {
         maxParams: limits.maxParams,
         maxUncompressedBytes: limits.maxUncompressedBytes,
         maxZipEntries: limits.maxZipEntries,
+        maxEvaluationFlops: limits.maxEvaluationFlops,
+        maxActivationBytes: limits.maxActivationBytes,
       },
     };
 

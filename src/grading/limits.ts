@@ -18,6 +18,18 @@ export interface GradingLimits {
   maxUncompressedBytes: number;
   /** Largest number of entries in a zip upload. Default 2,000. */
   maxZipEntries: number;
+  /**
+   * Floating point operations one evaluation may take (estimated from the layers before it runs).
+   * Default 2 TFLOP: a minute or two on the wasm backend; the exam's MNIST CNN takes about 60 GFLOP
+   * on its 10,000 digits, a horse-or-human CNN about 100 GFLOP.
+   */
+  maxEvaluationFlops: number;
+  /**
+   * Memory the activations of one evaluation batch may take, in bytes; batches shrink to fit.
+   * Default 512 MiB. Outside the worker's heap limit (tensors live in WebAssembly memory, which
+   * never shrinks), so it is decided from the layer shapes before the first batch.
+   */
+  maxActivationBytes: number;
   /** Wall time allowed to import and evaluate one model, in ms. Default 120 s. */
   timeoutMs: number;
   /**
@@ -39,6 +51,8 @@ export const defaultGradingLimits: GradingLimits = {
   maxParams: 25_000_000,
   maxUncompressedBytes: 256 * 1024 * 1024,
   maxZipEntries: 2_000,
+  maxEvaluationFlops: 2e12,
+  maxActivationBytes: 512 * 1024 * 1024,
   timeoutMs: 120_000,
   preparationTimeoutMs: 600_000,
   workerMemoryMb: 1_024,

@@ -85,9 +85,17 @@ function setDeclaredSize(zip: Uint8Array, entryName: string, size: number): Uint
 
 /** A TF.js Layers model (Dense(1) on [1]) saved in code: model.json text and its one shard. */
 async function tfjsLayersModel(kernel: number, bias: number): Promise<{ modelJson: Uint8Array; shard: Uint8Array }> {
+  return savedTfjsModel((tf) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: 'dense' })] });
+    model.setWeights([tf.tensor2d([[kernel]]), tf.tensor1d([bias])]);
+    return model;
+  });
+}
+
+/** A model built in code and saved as TF.js Layers files: model.json text and its one shard. */
+async function savedTfjsModel(build: (tf: Awaited<ReturnType<typeof loadTf>>['tf']) => import('@tensorflow/tfjs').LayersModel): Promise<{ modelJson: Uint8Array; shard: Uint8Array }> {
   const { tf } = await loadTf();
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: 'dense' })] });
-  model.setWeights([tf.tensor2d([[kernel]]), tf.tensor1d([bias])]);
+  const model = build(tf);
   let saved: { topology: unknown; specs: unknown; data: ArrayBuffer } | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -400,6 +408,28 @@ const corpus: BadInput[] = [
     request: () => h5('model.h5', fixture('06_horse_human_cnn_150x150_A2_k2.7.h5')),
     code: 'wrong-input-shape',
     message: /Your model takes \(None, 150, 150, 3\); this problem feeds \(None, 28, 28, 1\) or \(None, 28, 28\)/,
+  },
+  {
+    kind: 'two Conv2D(512) on MNIST (refused for its compute before it is evaluated)',
+    problemId: 'mnist',
+    request: async () => {
+      const { modelJson, shard } = await savedTfjsModel((tf) =>
+        tf.sequential({
+          layers: [
+            tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 512, kernelSize: 3, activation: 'relu' }),
+            tf.layers.conv2d({ filters: 512, kernelSize: 3, activation: 'relu' }),
+            tf.layers.globalAveragePooling2d({}),
+            tf.layers.dense({ units: 10, activation: 'softmax' }),
+          ],
+        }),
+      );
+      return [
+        { name: 'model.json', bytes: modelJson },
+        { name: 'group1-shard1of1.bin', bytes: shard },
+      ];
+    },
+    code: 'too-much-compute',
+    message: /on the 10,000 test samples would take about [\d.,]+ TFLOP .*the grader's budget is 2 TFLOP/,
   },
   {
     kind: 'wrong output units (a 3-class model on horse-or-human)',

@@ -6,7 +6,8 @@ import { DatasetUnavailableError } from '../../datasets/ensure.ts';
 import { loadEvaluationSet, type EvaluationSet } from '../../datasets/evaluation-sets.ts';
 import { checkCompatibility } from '../compatibility.ts';
 import { ModelRejectedError } from '../errors.ts';
-import { evaluate, type EvaluationOutcome } from '../evaluate.ts';
+import { evaluate, sampleCount, type EvaluationOutcome } from '../evaluate.ts';
+import { batchWithinMemory, checkComputeBudget, estimateCost } from '../model-cost.ts';
 import { formatBytes } from '../limits.ts';
 import { importModel, type ImportedModel, type UploadedFile } from '../model-import/index.ts';
 import type { Tf, TfBackendName } from '../tf-backend.ts';
@@ -100,6 +101,11 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
       maxZipEntries: job.limits.maxZipEntries,
     });
     const adaptation = checkCompatibility(problem, imported);
+    // Before the first batch: the cost of the whole evaluation (not this shard's part), and the
+    // largest batch whose activations fit in memory.
+    const cost = estimateCost(imported.model, Math.max(...adaptation.sampleShape));
+    checkComputeBudget(cost, sampleCount(fullSet), job.limits.maxEvaluationFlops);
+    const maxBatchSize = batchWithinMemory(cost, job.limits.maxActivationBytes, adaptation.pinnedBatchSize);
     const importMs = performance.now() - importStart;
 
     report({ stage: 'evaluating', fraction: 0 });
@@ -109,6 +115,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
       tf,
       evaluationSet,
       adaptation,
+      maxBatchSize,
       onProgress(fraction) {
         if (fraction >= 1 || fraction - reported >= PROGRESS_STEP) {
           reported = fraction;

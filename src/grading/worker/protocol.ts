@@ -23,6 +23,8 @@ interface GradeJobLimits {
   maxParams: number;
   maxUncompressedBytes: number;
   maxZipEntries: number;
+  maxEvaluationFlops: number;
+  maxActivationBytes: number;
 }
 
 export interface GradeJob {
