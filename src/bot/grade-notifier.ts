@@ -8,6 +8,9 @@ import type { Submission } from '../submissions/submission-service.ts';
 import type { BotContext } from './command.ts';
 import { deletedEmbed, failureEmbed, progressEmbed, resultMessage, type GradeStatusView } from './ui/grade-messages.ts';
 
+/** Discord lets an interaction's reply be edited for 15 minutes. */
+const REPLY_EDITABLE_MS = 15 * 60 * 1000;
+
 /** Discord rate-limits webhook edits; progress needs no more than one edit per interval. */
 const MIN_EDIT_INTERVAL_MS = 1_500;
 
@@ -22,7 +25,17 @@ export function replyTargetOf(submission: Submission): ReplyTarget | undefined {
 export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void {
   const lastEditAt = new Map<number, number>();
   const lastPosition = new Map<number, number>();
-  const finished = new Set<number>();
+  /** Grades that have started: a queue position must not overwrite their progress. */
+  const grading = new Set<number>();
+  /**
+   * Grades whose final reply was sent, and when (monotonic ms): a late edit from an earlier event
+   * must not overwrite it. Kept for as long as Discord lets the reply be edited.
+   */
+  const finished = new Map<number, number>();
+  const forgetFinished = () => {
+    const now = performance.now();
+    for (const [id, at] of finished) if (now - at > REPLY_EDITABLE_MS) finished.delete(id);
+  };
 
   async function edit(submission: Submission, payload: Parameters<InteractionWebhook['editMessage']>[1]): Promise<void> {
     const target = replyTargetOf(submission);
@@ -41,6 +54,7 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
 
   async function showStatus(submission: Submission, view: GradeStatusView, force = false): Promise<void> {
     if (finished.has(submission.id)) return;
+    if (view.step === 'queued' && grading.has(submission.id)) return;
     // A throttle measures elapsed time, not a moment: the monotonic clock.
     const now = performance.now();
     if (!force && now - (lastEditAt.get(submission.id) ?? -Infinity) < MIN_EDIT_INTERVAL_MS) return;
@@ -49,6 +63,7 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
   }
 
   ctx.gradingQueue.on('progress', (submission: Submission, progress: GradeProgress) => {
+    grading.add(submission.id);
     lastPosition.delete(submission.id);
     // Stage changes always show; evaluation percentages are throttled.
     const force = progress.fraction === undefined;
@@ -70,10 +85,12 @@ export function attachGradeNotifier(client: Client<true>, ctx: BotContext): void
   });
 
   function settle(submission: Submission, payload: Parameters<InteractionWebhook['editMessage']>[1]): void {
-    finished.add(submission.id);
+    forgetFinished();
+    finished.set(submission.id, performance.now());
+    grading.delete(submission.id);
     lastEditAt.delete(submission.id);
     lastPosition.delete(submission.id);
-    void edit(submission, payload).finally(() => finished.delete(submission.id));
+    void edit(submission, payload);
   }
 
   ctx.gradingQueue.on('finished', (submission: Submission) => settle(submission, finalReply(submission, ctx)));

@@ -234,6 +234,7 @@ export function createGrader(options: GraderOptions): Grader {
         maxUncompressedBytes: limits.maxUncompressedBytes,
         maxZipEntries: limits.maxZipEntries,
         maxEvaluationFlops: limits.maxEvaluationFlops,
+        maxEvaluationValues: limits.maxEvaluationValues,
         maxActivationBytes: limits.maxActivationBytes,
       },
     };

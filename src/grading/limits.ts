@@ -25,6 +25,12 @@ export interface GradingLimits {
    */
   maxEvaluationFlops: number;
   /**
+   * Activation values all layers may output over one evaluation. Default 2 billion: the exam's
+   * MNIST and horse-or-human CNNs output 0.3-0.4 billion; one Conv2D(1024) on the 150x150 images
+   * outputs 5.7 billion (few FLOPs, but minutes of memory traffic on the wasm backend).
+   */
+  maxEvaluationValues: number;
+  /**
    * Memory the activations of one evaluation batch may take, in bytes; batches shrink to fit.
    * Default 512 MiB. Outside the worker's heap limit (tensors live in WebAssembly memory, which
    * never shrinks), so it is decided from the layer shapes before the first batch.
@@ -52,6 +58,7 @@ export const defaultGradingLimits: GradingLimits = {
   maxUncompressedBytes: 256 * 1024 * 1024,
   maxZipEntries: 2_000,
   maxEvaluationFlops: 2e12,
+  maxEvaluationValues: 2e9,
   maxActivationBytes: 512 * 1024 * 1024,
   timeoutMs: 120_000,
   preparationTimeoutMs: 600_000,

@@ -15,6 +15,11 @@ export type ModelCost = {
   flopsPerSample: number;
   /** The most values one layer outputs (or takes in) for one sample. */
   peakValuesPerSample: number;
+  /**
+   * Values all layers output for one sample: the memory traffic, which bounds the time as much as
+   * the arithmetic (a single wide convolution on full-size images has few FLOPs per value written).
+   */
+  valuesPerSample: number;
 };
 
 const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'ConvLSTM2D']);
@@ -52,6 +57,7 @@ export function estimateCost(model: LayersModel, unknownLength: number): ModelCo
   const valuesPerSample = (shape: Shape | undefined) => (shape ? shape.slice(1).reduce<number>((n, d) => n * (d ?? unknownLength), 1) : 0);
   let flops = 0;
   let peak = 0;
+  let values = 0;
   for (const layer of leafLayers(model.layers)) {
     const output = shapeOf(() => layer.outputShape as Shape | Shape[]);
     const input = shapeOf(() => {
@@ -60,6 +66,7 @@ export function estimateCost(model: LayersModel, unknownLength: number): ModelCo
     });
     const outputValues = valuesPerSample(output);
     peak = Math.max(peak, outputValues, valuesPerSample(input));
+    values += outputValues;
     const weights = layer.weights.map((w) => ({ name: w.originalName ?? w.name, size: count(w.shape as number[]) }));
     if (RECURRENT.has(layer.getClassName())) {
       // Every weight is used once per time step.
@@ -77,7 +84,7 @@ export function estimateCost(model: LayersModel, unknownLength: number): ModelCo
       flops += outputValues;
     }
   }
-  return { flopsPerSample: flops, peakValuesPerSample: peak };
+  return { flopsPerSample: flops, peakValuesPerSample: peak, valuesPerSample: values };
 }
 
 function formatCount(value: number, unit: string): string {
@@ -86,16 +93,30 @@ function formatCount(value: number, unit: string): string {
   return `${(value / scale).toLocaleString('en-US', { maximumFractionDigits: 1 })} ${prefix}${unit}`;
 }
 
-/** Refuses a model whose evaluation of `samples` samples needs more than `maxFlops`. */
-export function checkComputeBudget(cost: ModelCost, samples: number, maxFlops: number): void {
-  const total = cost.flopsPerSample * samples;
-  if (total <= maxFlops) return;
-  throw new ModelRejectedError(
-    'too-much-compute',
-    `Evaluating this model on the ${samples.toLocaleString('en-US')} test samples would take about ${formatCount(total, 'FLOP')} ` +
-      `(${formatCount(cost.flopsPerSample, 'FLOP')} per sample); the grader's budget is ${formatCount(maxFlops, 'FLOP')}. ` +
-      'Exam models need a small fraction of that: use fewer or narrower layers (fewer filters and units), and pooling to shrink the images early.',
-  );
+export type ComputeBudget = { maxFlops: number; maxValues: number };
+
+/**
+ * Refuses a model whose evaluation of `samples` samples needs more arithmetic (`maxFlops`) or
+ * writes more activation values (`maxValues`) than the budget.
+ */
+export function checkComputeBudget(cost: ModelCost, samples: number, budget: ComputeBudget): void {
+  const advice = 'Exam models need a small fraction of that: use fewer or narrower layers (fewer filters and units), and pooling to shrink the images early.';
+  const flops = cost.flopsPerSample * samples;
+  if (flops > budget.maxFlops) {
+    throw new ModelRejectedError(
+      'too-much-compute',
+      `Evaluating this model on the ${samples.toLocaleString('en-US')} test samples would take about ${formatCount(flops, 'FLOP')} ` +
+        `(${formatCount(cost.flopsPerSample, 'FLOP')} per sample); the grader's budget is ${formatCount(budget.maxFlops, 'FLOP')}. ${advice}`,
+    );
+  }
+  const values = cost.valuesPerSample * samples;
+  if (values > budget.maxValues) {
+    throw new ModelRejectedError(
+      'too-much-compute',
+      `Evaluating this model on the ${samples.toLocaleString('en-US')} test samples would make its layers output about ${formatCount(values, 'values')} ` +
+        `(${formatCount(cost.valuesPerSample, 'values')} per sample); the grader's budget is ${formatCount(budget.maxValues, 'values')}. ${advice}`,
+    );
+  }
 }
 
 /**

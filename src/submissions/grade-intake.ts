@@ -68,33 +68,45 @@ export class GradeIntake {
   async submit(request: GradeRequest, hooks: { onAdmitted?(): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
-    const reserved = await this.options.submissions.reserve(
-      {
-        guildId: request.guildId,
-        userId: request.userId,
-        userName: request.userName,
-        problemId: request.problem.id,
-        fileName: request.attachments.map((a) => a.name).join(' + '),
-        replyTo: request.replyTo,
-      },
-      this.options.leases.holder,
-    );
-    if (!reserved.ok) return reserved;
+    const { uploads, submissions } = this.options;
+    // The row names the folder from the start, so whoever sweeps an interrupted upload removes it.
+    const folder = await uploads.newFolder();
+    const reserved = await submissions
+      .reserve(
+        {
+          guildId: request.guildId,
+          userId: request.userId,
+          userName: request.userName,
+          problemId: request.problem.id,
+          fileName: request.attachments.map((a) => a.name).join(' + '),
+          filesPath: folder,
+          replyTo: request.replyTo,
+        },
+        this.options.leases.holder,
+      )
+      .catch(async (error: unknown) => {
+        await uploads.remove(folder);
+        throw error;
+      });
+    if (!reserved.ok) {
+      await uploads.remove(folder);
+      return reserved;
+    }
     const release = this.options.leases.keepLease(reserved.value.id);
     try {
       await hooks.onAdmitted?.();
-      return await this.receive(request, reserved.value);
+      return await this.receive(request, reserved.value, folder);
     } catch (error) {
-      await this.options.submissions.abandon(reserved.value.id);
+      await uploads.remove(folder);
+      await submissions.abandon(reserved.value.id);
       throw error;
     } finally {
       release();
     }
   }
 
-  private async receive(request: GradeRequest, reserved: Submission): Promise<Result<Accepted, Refusal>> {
+  private async receive(request: GradeRequest, reserved: Submission, folder: string): Promise<Result<Accepted, Refusal>> {
     const { uploads, submissions } = this.options;
-    const folder = await uploads.newFolder();
     const hashes: string[] = [];
     let totalSize = 0;
     try {

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Logger } from '../log.ts';
 import { MemberError } from '../member-error.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { silentLogger } from '../log.ts';
 import { reportBotSideFailure } from './grade-failures.ts';
 import type { LeaseHolder, Submission, SubmissionService } from './submission-service.ts';
@@ -100,7 +101,7 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
   /** Puts back (or fails) what dead processes held; tells members about grades failed for good. */
   private async recover(everyLease: boolean): Promise<void> {
     try {
-      const { requeued, failed } = await this.options.submissions.recoverExpired({ everyLease });
+      const { requeued, failed } = await this.options.submissions.recoverExpired({ everyLease, exceptOwner: this.holder.owner });
       if (requeued > 0) this.logger.info({ requeued }, 'grades whose grader stopped are back in the queue');
       for (const submission of failed) {
         this.logger.warn({ submission: submission.id, code: submission.errorCode }, 'grade failed after its process stopped');
@@ -142,6 +143,11 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
         return;
       }
       if (!submission) return;
+      if (!this.claiming) {
+        // A stop began while this claim was on its way: give it back untouched.
+        await this.options.submissions.handBack(submission.id, this.holder).catch(() => {});
+        return;
+      }
       this.emit('moved');
       const claimed = submission;
       const task = this.run(claimed)
@@ -168,15 +174,19 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
       );
       log.info({ points: result.points, value: result.value, backend: result.backend, ms: result.timings.totalMs }, 'graded');
       record = () =>
-        submissions.markGraded(submission.id, {
-          points: result.points,
-          metric: result.metricName,
-          metricValue: result.value ?? Number.NaN,
-          format: result.format,
-          backend: result.backend,
-          timings: { ...result.timings },
-          result: result as unknown as Record<string, unknown>,
-        });
+        submissions.markGraded(
+          submission.id,
+          {
+            points: result.points,
+            metric: result.metricName,
+            metricValue: result.value ?? Number.NaN,
+            format: result.format,
+            backend: result.backend,
+            timings: { ...result.timings },
+            result: result as unknown as Record<string, unknown>,
+          },
+          this.holder,
+        );
     } catch (error) {
       if (!this.running) {
         // Shutting down: the grade was cut off, not failed. It goes back to the queue, files
@@ -187,24 +197,34 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
       }
       if (error instanceof MemberError) {
         log.info({ code: error.code }, 'model refused');
-        record = () => submissions.markFailed(submission.id, error.code, error.memberMessage);
+        record = () => submissions.markFailed(submission.id, error.code, error.memberMessage, this.holder);
       } else {
-        const failure = reportBotSideFailure(error);
-        log.error({ err: error, ref: failure.ref }, failure.logMessage);
-        record = () => submissions.markFailed(submission.id, failure.code, failure.memberMessage);
+        record = this.botSideFailure(submission, error, log);
       }
     }
-    const finished = await this.recordPatiently(record, log);
-    if (finished === 'stopped') return;
-    if (submission.filesPath) await uploads.remove(submission.filesPath).catch(() => {});
+    let finished = await this.recordPatiently(record, log);
+    if (finished === 'refused') {
+      // The database refused to store this outcome (not an outage): say so once, as our failure.
+      finished = await this.recordPatiently(this.botSideFailure(submission, new Error('the database refused to store the grade'), log), log);
+    }
+    if (finished === 'stopped' || finished === 'refused') return;
     if (finished) {
+      if (submission.filesPath) await uploads.remove(submission.filesPath).catch(() => {});
       this.emit('finished', finished);
     } else if (!(await submissions.get(submission.id).catch(() => undefined))) {
+      if (submission.filesPath) await uploads.remove(submission.filesPath).catch(() => {});
       log.info('the member deleted their data during the grade');
       this.emit('deleted', submission);
     } else {
-      log.info('another process recorded this grade first');
+      // Our lease lapsed and another process holds the grade now, files included: leave it to it.
+      log.info('another process took this grade over; it answers the member');
     }
+  }
+
+  private botSideFailure(submission: Submission, error: unknown, log: Logger): () => Promise<Submission | undefined> {
+    const failure = reportBotSideFailure(error);
+    log.error({ err: error, ref: failure.ref }, failure.logMessage);
+    return () => this.options.submissions.markFailed(submission.id, failure.code, failure.memberMessage, this.holder);
   }
 
   /**
@@ -212,11 +232,15 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
    * the lease is renewed (when the database answers) until the grade is recorded. A stop while it
    * still fails leaves the grade to the lease: another process grades it again.
    */
-  private async recordPatiently(record: () => Promise<Submission | undefined>, log: Logger): Promise<Submission | undefined | 'stopped'> {
+  private async recordPatiently(record: () => Promise<Submission | undefined>, log: Logger): Promise<Submission | undefined | 'stopped' | 'refused'> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await record();
       } catch (error) {
+        if (!isConnectionError(error)) {
+          log.error({ err: error }, 'the database refused to record a grade');
+          return 'refused';
+        }
         if (!this.running) return 'stopped';
         const waitMs = Math.min(MAX_RECORD_RETRY_MS, 250 * 2 ** attempt);
         log.warn({ err: error, attempt, waitMs }, 'could not record a grade; trying again');
@@ -233,6 +257,8 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
   async stop(graceMs = 5_000): Promise<void> {
     this.claiming = false;
     clearInterval(this.pollTimer);
+    // A claim on its way either joins the grades in flight or is handed back.
+    await this.pumping;
     const settled = () => Promise.allSettled([...this.inFlight.values()]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([settled(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);

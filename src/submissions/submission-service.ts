@@ -4,7 +4,7 @@
 // live process puts back (or fails) a row whose lease expired, so a killed process loses nothing.
 // Claiming is one UPDATE ... FOR UPDATE SKIP LOCKED, so several grader processes on one PostgreSQL
 // never take the same submission.
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { IN_FLIGHT_STATUSES, submissions } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
@@ -29,6 +29,8 @@ export type GradeRequestRow = {
   userName: string;
   problemId: string;
   fileName: string;
+  /** Where the upload is being stored (UploadStore), so a sweep can remove it if it never arrives. */
+  filesPath?: string;
   replyTo?: Record<string, string | boolean>;
 };
 
@@ -65,6 +67,17 @@ export const UPLOAD_INTERRUPTED_MESSAGE =
   'The bot restarted while your upload was being received, so it was not graded. Please send it again.';
 export const GRADER_CRASHED_MESSAGE =
   `This model crashed the grader ${MAX_GRADER_CRASHES} times, so it will not be graded again. Check its size and layers against the problem (see /problems show), save it again with model.save("model.h5"), and upload that file.`;
+
+/**
+ * A value PostgreSQL will store: text and jsonb refuse the NUL character, which a hostile file can
+ * put in a layer name that a refusal quotes. Everything else is kept as it is.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  const json = JSON.stringify(value);
+  if (!json.includes('\\u0000')) return value;
+  return JSON.parse(json, (_key, item: unknown) => (typeof item === 'string' ? item.replaceAll('\u0000', '') : item)) as T;
+}
 
 /** Each queued submission with its member's turn: 1 for their oldest, 2 for the next, ... */
 const queuedTurns = sql`(
@@ -236,9 +249,12 @@ export class SubmissionService {
    * failed, telling the member to send it again. `everyLease` treats every lease as expired: right
    * at the start of the only process on the embedded database, whose earlier life held them all.
    */
-  async recoverExpired({ everyLease = false } = {}): Promise<Recovery> {
+  async recoverExpired({ everyLease = false, exceptOwner }: { everyLease?: boolean; exceptOwner?: string } = {}): Promise<Recovery> {
     const now = this.now();
-    const expired = everyLease ? sql`true` : lte(submissions.leaseExpiresAt, now);
+    // No lease at all: a row left running by a version without leases.
+    const lapsed = everyLease ? sql`true` : or(lte(submissions.leaseExpiresAt, now), isNull(submissions.leaseExpiresAt));
+    // A process never sweeps its own leases: after an outage it renews them rather than count itself dead.
+    const expired = exceptOwner === undefined ? lapsed : and(lapsed, sql`${submissions.leaseOwner} is distinct from ${exceptOwner}`);
     const released = { leaseOwner: null, leaseExpiresAt: null };
     const interrupted = await this.db
       .update(submissions)
@@ -281,7 +297,7 @@ export class SubmissionService {
    * Records a grade. Undefined when the submission is no longer in flight: another process
    * recorded it first, or the member deleted their data meanwhile. Each grade is answered once.
    */
-  async markGraded(id: number, outcome: GradedOutcome): Promise<Submission | undefined> {
+  async markGraded(id: number, outcome: GradedOutcome, holder?: LeaseHolder): Promise<Submission | undefined> {
     const current = await this.get(id);
     if (!current) return undefined;
     // A grade that finishes after its week closed counts for the new week.
@@ -290,20 +306,26 @@ export class SubmissionService {
       : current.week;
     const [row] = await this.db
       .update(submissions)
-      .set({ ...outcome, week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null, leaseOwner: null, leaseExpiresAt: null })
-      .where(and(eq(submissions.id, id), inFlight))
+      .set({ ...storable(outcome), week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null, leaseOwner: null, leaseExpiresAt: null })
+      .where(this.stillHeld(id, holder))
       .returning();
     return row;
   }
 
   /** Records a refusal; undefined when the submission is no longer in flight (see markGraded). */
-  async markFailed(id: number, errorCode: string, error: string, extra: { format?: string; backend?: string } = {}): Promise<Submission | undefined> {
+  async markFailed(id: number, errorCode: string, error: string, holder?: LeaseHolder): Promise<Submission | undefined> {
     const [row] = await this.db
       .update(submissions)
-      .set({ status: 'failed', errorCode, error, finishedAt: this.now(), leaseOwner: null, leaseExpiresAt: null, ...extra })
-      .where(and(eq(submissions.id, id), inFlight))
+      .set({ status: 'failed', errorCode, error: storable(error), finishedAt: this.now(), leaseOwner: null, leaseExpiresAt: null })
+      .where(this.stillHeld(id, holder))
       .returning();
     return row;
+  }
+
+  /** The submission is still in flight and, when a holder is named, still that holder's to record. */
+  private stillHeld(id: number, holder: LeaseHolder | undefined) {
+    const mine = and(eq(submissions.id, id), inFlight);
+    return holder ? and(mine, eq(submissions.status, 'running'), eq(submissions.leaseOwner, holder.owner)) : mine;
   }
 
   /** The member's best points per problem (any week), for /problems. */

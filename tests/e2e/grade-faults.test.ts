@@ -2,7 +2,7 @@
 // while it grades and while it receives an upload, then started again, on both engines. Each grade
 // is answered exactly once: graded by the next process, or failed with a message for the member.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,5 +129,7 @@ describe.each(testEngines)('a bot killed with SIGKILL on %s', (engine) => {
     }
     const [row] = (await rows()).filter((r) => r.userName === `ben-${engine}`);
     expect(row).toMatchObject({ status: 'failed', errorCode: 'upload-interrupted' });
+    // The half-received upload went with it.
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
   });
 });

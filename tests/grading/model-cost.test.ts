@@ -10,7 +10,8 @@ import { importModel } from '../../src/grading/model-import/index.ts';
 import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
-const { maxEvaluationFlops, maxActivationBytes } = defaultGradingLimits;
+const { maxEvaluationFlops, maxEvaluationValues, maxActivationBytes } = defaultGradingLimits;
+const budget = { maxFlops: maxEvaluationFlops, maxValues: maxEvaluationValues };
 let tf: Tf;
 beforeAll(async () => {
   ({ tf } = await loadTf());
@@ -42,18 +43,20 @@ describe('the evaluation cost of a model', () => {
     expect(cost.flopsPerSample).toBeGreaterThan(3e6);
     expect(cost.flopsPerSample).toBeLessThan(10e6);
     expect(cost.peakValuesPerSample).toBe(26 * 26 * 32);
-    expect(() => checkComputeBudget(cost, 10_000, maxEvaluationFlops)).not.toThrow();
+    expect(() => checkComputeBudget(cost, 10_000, budget)).not.toThrow();
     expect(cost.flopsPerSample * 10_000 * 10).toBeLessThan(maxEvaluationFlops);
+    expect(cost.valuesPerSample * 10_000 * 4).toBeLessThan(maxEvaluationValues);
     expect(batchWithinMemory(cost, maxActivationBytes, 32)).toBeGreaterThanOrEqual(256);
   });
 
   it('keeps a horse-or-human CNN and an LSTM forecaster inside both budgets', async () => {
     const horses = await fixtureCost('06_horse_human_cnn_150x150_A2_k2.7.h5', 150);
-    expect(() => checkComputeBudget(horses, 256, maxEvaluationFlops)).not.toThrow();
+    expect(() => checkComputeBudget(horses, 256, budget)).not.toThrow();
+    expect(horses.valuesPerSample * 256 * 4).toBeLessThan(maxEvaluationValues);
     expect(batchWithinMemory(horses, maxActivationBytes, null)).toBeGreaterThanOrEqual(32);
     const sunspots = await fixtureCost('10_sunspots_causalconv1d_lstm_A5_k2.8.h5', 64);
     expect(sunspots.flopsPerSample).toBeGreaterThan(0);
-    expect(() => checkComputeBudget(sunspots, 1_000, maxEvaluationFlops)).not.toThrow();
+    expect(() => checkComputeBudget(sunspots, 1_000, budget)).not.toThrow();
   });
 
   it('refuses two Conv2D(512) on MNIST for its compute, naming the estimate and the budget', () => {
@@ -69,7 +72,7 @@ describe('the evaluation cost of a model', () => {
       const cost = estimateCost(model, 28);
       // 2 x (3*3*512*512) per position x 24*24 positions, plus the rest.
       expect(cost.flopsPerSample).toBeGreaterThan(2 * 9 * 512 * 512 * 24 * 24);
-      const error = refusal(() => checkComputeBudget(cost, 10_000, maxEvaluationFlops));
+      const error = refusal(() => checkComputeBudget(cost, 10_000, budget));
       expect(error.code).toBe('too-much-compute');
       expect(error.memberMessage).toMatch(/^Evaluating this model on the 10,000 test samples would take about [\d.,]+ TFLOP \([\d.,]+ GFLOP per sample\); the grader's budget is 2 TFLOP\./);
     } finally {
@@ -77,13 +80,17 @@ describe('the evaluation cost of a model', () => {
     }
   });
 
-  it('shrinks the batch for one wide Conv2D on 150x150 images, and refuses a layer too wide for a single sample', () => {
+  it('refuses one wide Conv2D on 150x150 images for its activations, shrinks its batches to fit memory, and refuses a layer too wide for one sample', () => {
     const wide = (filters: number) =>
       tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [150, 150, 3], filters, kernelSize: 3 }), tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1 })] });
     const conv1024 = wide(1024);
     try {
       const cost = estimateCost(conv1024, 150);
       expect(cost.peakValuesPerSample).toBe(148 * 148 * 1024);
+      // Few FLOPs for its size, but 5.7 billion values written over the 256 images: refused.
+      const slow = refusal(() => checkComputeBudget(cost, 256, budget));
+      expect(slow.code).toBe('too-much-compute');
+      expect(slow.memberMessage).toMatch(/would make its layers output about 5\.7 Gvalues \(22\.4 Mvalues per sample\); the grader's budget is 2 Gvalues/);
       // 512 MiB over 2 x 4 bytes x 22.4M values: two images at a time instead of 32.
       expect(batchWithinMemory(cost, maxActivationBytes, null)).toBe(2);
       const pinned = refusal(() => batchWithinMemory(cost, maxActivationBytes, 32));

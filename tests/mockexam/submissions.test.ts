@@ -199,4 +199,21 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     await handle.db.delete(submissions).where(eq(submissions.id, created.submission.id));
     expect(await subs.markGraded(created.submission.id, outcome)).toBeUndefined();
   });
+
+  it('puts back a grade left running without a lease by an earlier version, and never sweeps the sweeper\'s own leases', async () => {
+    const legacy = await create(request('kim', 'k1'));
+    if (legacy.kind !== 'queued') throw new Error(legacy.kind);
+    await handle.db.update(submissions).set({ status: 'running', leaseOwner: null, leaseExpiresAt: null }).where(eq(submissions.id, legacy.submission.id));
+    const own = await create(request('lou', 'l1'));
+    if (own.kind !== 'queued') throw new Error(own.kind);
+    const holder = { owner: 'process-e', leaseMs: 1_000 };
+    await subs.claimNext(holder); // kim's is running already: lou's is next
+    clock = new Date(clock.getTime() + 5_000);
+    // process-e's own lease lapsed (say, after an outage): it renews it rather than count itself dead.
+    expect(await subs.recoverExpired({ exceptOwner: 'process-e' })).toEqual({ requeued: 1, failed: [] });
+    expect(await subs.get(legacy.submission.id)).toMatchObject({ status: 'queued' });
+    expect(await subs.get(own.submission.id)).toMatchObject({ status: 'running', leaseOwner: 'process-e' });
+    await subs.markFailed(legacy.submission.id, 'test', 'done with it');
+    await subs.markFailed(own.submission.id, 'test', 'done with it', holder);
+  });
 });

@@ -13,6 +13,9 @@ import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
 import { GradingQueue, type GraderLike } from '../../src/submissions/grading-queue.ts';
 import { SubmissionService, type Submission } from '../../src/submissions/submission-service.ts';
 import { UploadStore } from '../../src/submissions/upload-store.ts';
+import { ModelRejectedError } from '../../src/grading/errors.ts';
+import { submissions as submissionsTable } from '../../src/db/schema.ts';
+import { eq } from 'drizzle-orm';
 import { openTestDatabase } from '../support/db.ts';
 
 const result = { points: 4, metricName: 'accuracy', value: 0.97, format: 'keras2-h5', backend: 'cpu', timings: { totalMs: 5 } } as unknown as GradeResult;
@@ -48,11 +51,12 @@ describe('GradingQueue', () => {
     const submission = await queueUpload('ada');
     let failures = 0;
     const flaky = Object.create(submissions) as SubmissionService;
-    flaky.markGraded = async (id, outcome) => {
+    flaky.markGraded = async (id, outcome, holder) => {
       // The upload is still there every time recording fails.
       expect(existsSync(submission.filesPath!)).toBe(true);
-      if (failures++ < 3) throw new Error('Connection terminated unexpectedly');
-      return submissions.markGraded(id, outcome);
+      // What postgres.js throws while the server is away.
+      if (failures++ < 3) throw Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
+      return submissions.markGraded(id, outcome, holder);
     };
     const grader: GraderLike = { grade: async () => result };
     const queue = new GradingQueue({ submissions: flaky, grader, uploads, concurrency: 1, leaseMs: 30_000 });
@@ -84,6 +88,61 @@ describe('GradingQueue', () => {
     expect((await submissions.get(submission.id))!.status).toBe('running');
     await queue.stop(0);
     expect(await submissions.get(submission.id)).toMatchObject({ status: 'queued', crashes: 0, leaseOwner: null });
+    expect(existsSync(submission.filesPath!)).toBe(true);
+    await submissions.markFailed(submission.id, 'test', 'done with it');
+  });
+
+  it('stores a refusal that quotes a NUL character, which PostgreSQL text cannot hold, without it', async () => {
+    const submission = await queueUpload('cat');
+    const grader: GraderLike = {
+      grade: async () => {
+        throw new ModelRejectedError('lambda-layer', 'Layer "x\u0000y" is a Lambda layer.');
+      },
+    };
+    const queue = new GradingQueue({ submissions, grader, uploads, concurrency: 1, leaseMs: 30_000 });
+    const done = new Promise<Submission>((resolve) => queue.on('finished', resolve));
+    await queue.start({ resumeAll: false });
+    const finished = await done;
+    await queue.stop(0);
+    expect(finished).toMatchObject({ id: submission.id, status: 'failed', errorCode: 'lambda-layer', error: 'Layer "xy" is a Lambda layer.' });
+  });
+
+  it('records a bot-side failure once when the database refuses an outcome (not an outage), instead of retrying forever', async () => {
+    const submission = await queueUpload('dan');
+    const refusing = Object.create(submissions) as SubmissionService;
+    let refusals = 0;
+    refusing.markGraded = async () => {
+      refusals++;
+      throw Object.assign(new Error('value too long for type character varying'), { code: '22001' });
+    };
+    const queue = new GradingQueue({ submissions: refusing, grader: { grade: async () => result }, uploads, concurrency: 1, leaseMs: 30_000 });
+    const done = new Promise<Submission>((resolve) => queue.on('finished', resolve));
+    await queue.start({ resumeAll: false });
+    const finished = await done;
+    await queue.stop(0);
+    expect(refusals).toBe(1);
+    expect(finished).toMatchObject({ id: submission.id, status: 'failed', errorCode: 'internal' });
+    expect(finished.error).toMatch(/^Please try again in a few minutes\. .* ref [0-9A-F]{4}\.$/);
+  });
+
+  it('leaves a grade, and its files, to the process that took it over after its lease lapsed', async () => {
+    const submission = await queueUpload('eve');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let graded!: () => void;
+    const grading = new Promise<void>((resolve) => (graded = resolve));
+    const slow: GraderLike = { grade: async () => (graded(), await held, result) };
+    const queue = new GradingQueue({ submissions, grader: slow, uploads, concurrency: 1, leaseMs: 30_000 });
+    const events: string[] = [];
+    queue.on('finished', () => events.push('finished'));
+    await queue.start({ resumeAll: false });
+    await grading;
+    // Another process swept the lease and claimed the grade while this one was cut off.
+    await handle.db.update(submissionsTable).set({ leaseOwner: 'other-process' }).where(eq(submissionsTable.id, submission.id));
+    release();
+    await queue.stop(5_000);
+    expect(events).toEqual([]);
+    expect(await submissions.get(submission.id)).toMatchObject({ status: 'running', leaseOwner: 'other-process' });
     expect(existsSync(submission.filesPath!)).toBe(true);
   });
 });

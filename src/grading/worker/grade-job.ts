@@ -104,7 +104,7 @@ export async function runGradeJob(job: GradeJob, context: GradeJobContext): Prom
     // Before the first batch: the cost of the whole evaluation (not this shard's part), and the
     // largest batch whose activations fit in memory.
     const cost = estimateCost(imported.model, Math.max(...adaptation.sampleShape));
-    checkComputeBudget(cost, sampleCount(fullSet), job.limits.maxEvaluationFlops);
+    checkComputeBudget(cost, sampleCount(fullSet), { maxFlops: job.limits.maxEvaluationFlops, maxValues: job.limits.maxEvaluationValues });
     const maxBatchSize = batchWithinMemory(cost, job.limits.maxActivationBytes, adaptation.pinnedBatchSize);
     const importMs = performance.now() - importStart;
 

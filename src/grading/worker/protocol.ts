@@ -24,6 +24,7 @@ interface GradeJobLimits {
   maxUncompressedBytes: number;
   maxZipEntries: number;
   maxEvaluationFlops: number;
+  maxEvaluationValues: number;
   maxActivationBytes: number;
 }
 
