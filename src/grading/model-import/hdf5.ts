@@ -6,7 +6,9 @@
 // parse), and every jsfive call goes through here so that any failure becomes a
 // ModelRejectedError with a specific message.
 import * as hdf5 from 'jsfive';
+import { inflateSync } from 'node:zlib';
 import { ModelRejectedError } from '../errors.ts';
+import { formatBytes } from '../limits.ts';
 
 const hdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -169,9 +171,49 @@ export function datasetShape(file: Hdf5File, dataset: hdf5.Dataset): number[] {
 }
 
 /** Reads a numeric dataset as float32 (int64 counts and float64 arrays included). */
+/** A compressed chunk never unpacks past this unless the dataset itself is larger. */
+const MIN_CHUNK_INFLATE_BYTES = 1024 * 1024;
+
+/** What the chunk being decoded may unpack to; set around each dataset read (reads are synchronous). */
+let chunkInflateLimit = MIN_CHUNK_INFLATE_BYTES;
+
+/**
+ * The deflate filter jsfive runs on every compressed chunk, bounded: a chunk that unpacks past
+ * what the dataset can hold (a 10-value bias stored as one gigabyte of gzip) stops at the limit
+ * instead of taking the memory.
+ */
+export function boundedInflate(buffer: ArrayBuffer, maxBytes: number): ArrayBuffer {
+  const out = inflateSync(new Uint8Array(buffer), { maxOutputLength: maxBytes });
+  return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
+}
+export const boundedDeflateFilter = (buffer: ArrayBuffer): ArrayBuffer => boundedInflate(buffer, chunkInflateLimit);
+hdf5.Filters.set(1, boundedDeflateFilter);
+
+/** Bytes one value of an HDF5 dtype takes ('<f4' -> 4); 8 when it cannot be told. */
+function itemSize(dtype: unknown): number {
+  const digits = typeof dtype === 'string' ? /(\d+)$/.exec(dtype)?.[1] : undefined;
+  return digits ? Number(digits) : 8;
+}
+
 export function readFloat32(file: Hdf5File, dataset: hdf5.Dataset): Float32Array {
+  const item = itemSize(dataset.dtype);
+  const datasetBytes = dataset.shape.reduce((n, d) => n * d, 1) * item;
+  const chunk = guard(file.fileName, `the layout of "${dataset.name}"`, () => dataset._dataobjects?.chunks);
+  const chunkBytes = chunk ? chunk.reduce((n, d) => n * d, 1) * item : datasetBytes;
+  chunkInflateLimit = Math.max(1, Math.min(chunkBytes, Math.max(datasetBytes, MIN_CHUNK_INFLATE_BYTES)));
   return guard(file.fileName, `the values of "${dataset.name}"`, () => {
-    const values = dataset.value;
+    let values: ArrayLike<number | bigint>;
+    try {
+      values = dataset.value;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ModelRejectedError(
+          'corrupt-hdf5',
+          `${file.fileName} is damaged: a compressed block of "${dataset.name}" unpacks to more than the ${formatBytes(chunkInflateLimit)} it can hold, so it was not unpacked. Save the model again and upload the new file.`,
+        );
+      }
+      throw error;
+    }
     if (values instanceof Float32Array) return values;
     const out = new Float32Array(values.length);
     for (let index = 0; index < values.length; index++) out[index] = Number(values[index]);

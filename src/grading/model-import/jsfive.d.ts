@@ -11,7 +11,11 @@ declare module 'jsfive' {
   export class File extends Group {
     constructor(buffer: ArrayBuffer, filename?: string);
   }
+  /** Decoders of HDF5 filters by filter id (1 is deflate), used for every compressed chunk. */
+  export const Filters: Map<number, (buffer: ArrayBuffer, itemsize: number, clientData?: unknown) => ArrayBuffer>;
   export class Dataset {
+    /** Internal: the chunk shape, when the dataset is stored in chunks. */
+    readonly _dataobjects?: { chunks?: number[] | null };
     readonly name: string;
     readonly shape: number[];
     readonly dtype: string | unknown;
