@@ -43,6 +43,12 @@ export interface GraderOptions extends Partial<GradingLimits> {
   maxQueue?: number;
   /** Split a large classification set (MNIST, horse-or-human) over every worker, so one grade uses all cores. Default true. */
   shardLargeSets?: boolean;
+  /**
+   * Idle workers end after this long, and the next grade starts fresh ones. A worker's
+   * WebAssembly memory never shrinks while it lives: a large model's activations stay with it
+   * until it ends. Default 60 s; Infinity keeps workers (and their caches) for good.
+   */
+  idleWorkerMs?: number;
 }
 
 export interface GradeRequest {
@@ -62,6 +68,10 @@ export interface Grader {
   /** Stops the workers; grades still running are rejected. */
   close(): Promise<void>;
   readonly limits: Readonly<GradingLimits>;
+  /** Worker threads alive now (they end when idle; see idleWorkerMs). */
+  readonly workerCount: number;
+  /** Calls `listener` whenever a worker ends. */
+  onWorkerEnded(listener: () => void): void;
 }
 
 /** An internal failure of the grader (not the model's fault): the worker crashed, the queue is full. */
@@ -120,10 +130,10 @@ export function createGrader(options: GraderOptions): Grader {
   };
   const pool = new Piscina({
     filename: workerEntry,
-    minThreads: workers,
+    // Workers start on demand and end when idle, giving their WebAssembly memory back.
+    minThreads: 0,
     maxThreads: workers,
-    // Workers live as long as the grader: their backend and evaluation caches stay warm.
-    idleTimeout: Number.POSITIVE_INFINITY,
+    idleTimeout: options.idleWorkerMs ?? 60_000,
     maxQueue: options.maxQueue ?? 100,
     resourceLimits: { maxOldGenerationSizeMb: limits.workerMemoryMb },
     workerData,
@@ -366,6 +376,12 @@ export function createGrader(options: GraderOptions): Grader {
   return {
     grade,
     limits,
+    get workerCount() {
+      return pool.threads.length;
+    },
+    onWorkerEnded(listener) {
+      pool.on('workerDestroy', listener);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -173,6 +173,22 @@ describe('a pool of two workers', () => {
   });
 });
 
+describe('idle workers', () => {
+  it('end after the idle time, giving their memory back, and the next grade starts a fresh one', async () => {
+    const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 1, idleWorkerMs: 50 });
+    try {
+      expect(grader.workerCount).toBe(0);
+      const ended = new Promise<void>((resolve) => grader.onWorkerEnded(resolve));
+      expect((await grader.grade({ problemId: 'linear-a', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
+      await ended;
+      expect(grader.workerCount).toBe(0);
+      expect((await grader.grade({ problemId: 'linear-a', files: [fixtureFile('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
+    } finally {
+      await grader.close();
+    }
+  });
+});
+
 describe('limits that terminate a worker', () => {
   it('a grade over the time limit terminates its worker; the next grade on the pool works', async () => {
     const grader = createGrader({ catalog: problemCatalog, dataDir, datasetMirror: mirror, workers: 1, timeoutMs: 500 });
