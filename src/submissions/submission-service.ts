@@ -79,10 +79,15 @@ function storable<T>(value: T): T {
   return JSON.parse(json, (_key, item: unknown) => (typeof item === 'string' ? item.replaceAll('\u0000', '') : item)) as T;
 }
 
-/** Each queued submission with its member's turn: 1 for their oldest, 2 for the next, ... */
-const queuedTurns = sql`(
-  select id, row_number() over (partition by guild_id, user_id order by id) as turn
-  from ${submissions} where status = 'queued'
+/**
+ * Each grade in the queue or being graded, with its server's turn: 1 for the server's oldest, 2 for
+ * the next, ... Claims take the queued grade with the lowest turn, so a server whose grade is already
+ * running waits while other servers get theirs: one server's burst cannot starve another's. Within
+ * a server, members take turns by themselves, since each has one grade in flight at most.
+ */
+const serverTurns = sql`(
+  select id, status, row_number() over (partition by guild_id order by id) as turn
+  from ${submissions} where status in ('queued', 'running')
 )`;
 
 const inFlight = inArray(submissions.status, [...IN_FLIGHT_STATUSES]);
@@ -211,7 +216,7 @@ export class SubmissionService {
         lease_owner = ${holder.owner}, lease_expires_at = ${new Date(now.getTime() + holder.leaseMs).toISOString()}
       where id = (
         select s.id from ${submissions} as s
-        join ${queuedTurns} as q on q.id = s.id
+        join ${serverTurns} as q on q.id = s.id
         where s.status = 'queued'
         order by q.turn, s.id
         for update of s skip locked
@@ -277,7 +282,7 @@ export class SubmissionService {
   /** The queued submissions in the order claimNext takes them. */
   async queued(): Promise<Submission[]> {
     const rows = await this.db.execute(sql`
-      select q.id from ${queuedTurns} as q order by q.turn, q.id`);
+      select q.id from ${serverTurns} as q where q.status = 'queued' order by q.turn, q.id`);
     const ids = rowsOf<{ id: number }>(rows).map((r) => r.id);
     if (ids.length === 0) return [];
     const byId = new Map((await this.db.select().from(submissions).where(inArray(submissions.id, ids))).map((s) => [s.id, s]));
@@ -288,7 +293,7 @@ export class SubmissionService {
   async queuePosition(id: number): Promise<number> {
     const rows = await this.db.execute(sql`
       select position::int as position from (
-        select id, row_number() over (order by turn, id) as position from ${queuedTurns} as q
+        select id, row_number() over (order by turn, id) as position from ${serverTurns} as q where q.status = 'queued'
       ) as ordered where id = ${id}`);
     return rowsOf<{ position: number }>(rows)[0]?.position ?? 0;
   }

@@ -68,6 +68,25 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     for (const id of order) await subs.markFailed(id, 'test', 'done with it');
   });
 
+  it('takes turns between servers: a burst in one server does not make another server wait behind it', async () => {
+    const ids: Record<string, number> = {};
+    for (const [key, req] of Object.entries({
+      big1: request('m1', 'big1', { guildId: 'g-big' }),
+      big2: request('m2', 'big2', { guildId: 'g-big' }),
+      big3: request('m3', 'big3', { guildId: 'g-big' }),
+      small1: request('s1', 'small1', { guildId: 'g-small' }),
+    })) {
+      const created = await create(req);
+      if (created.kind !== 'queued') throw new Error(created.kind);
+      ids[key] = created.submission.id;
+    }
+    expect(await subs.queuePosition(ids.small1)).toBe(2);
+    const order = [];
+    for (let i = 0; i < 4; i++) order.push((await subs.claimNext())!.id);
+    expect(order).toEqual([ids.big1, ids.small1, ids.big2, ids.big3]);
+    for (const id of order) await subs.markFailed(id, 'test', 'done with it');
+  });
+
   it('gives concurrent claims different submissions, and every one of them', async () => {
     const ids: number[] = [];
     for (const user of ['u1', 'u2', 'u3', 'u4']) {
