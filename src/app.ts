@@ -12,7 +12,7 @@ import { explainDiscordFailure, startDiscordAccessCheck } from './bot/discord-ac
 import { loadKnowledgeBase } from './tips/knowledge-base.ts';
 import { TipService } from './tips/tip-service.ts';
 import { problemCatalog } from '../problems/index.ts';
-import { createGrader } from './grading/grader.ts';
+import { createGraderProcess } from './grading/host/grader-process.ts';
 import { warnAboutMissingDatasets } from './datasets/availability.ts';
 import { GuildSettingsService } from './settings/guild-settings.ts';
 import { MockExamService } from './mockexam/mock-exam-service.ts';
@@ -85,12 +85,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // PGlite has no autovacuum: the week closing vacuums what it made stale.
   const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
-  const grader = createGrader({
+  // Uploads are parsed and run in a grading process of their own: a model that takes the memory
+  // ends that process, never the bot.
+  const grader = createGraderProcess({
     catalog: problemCatalog,
     dataDir: config.dataDir,
     datasetMirror: config.datasetMirror,
     datasetUrlOverrides: options.datasetUrlOverrides,
     logger,
+    logLevel: config.logLevel,
+    memoryLimitMb: config.graderMemoryMb,
     workers: config.graderWorkers,
     timeoutMs: config.gradeTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,

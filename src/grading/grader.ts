@@ -68,6 +68,10 @@ export interface Grader {
   /** Stops the workers; grades still running are rejected. */
   close(): Promise<void>;
   readonly limits: Readonly<GradingLimits>;
+}
+
+/** The grader of createGrader: a pool of worker threads in this process. */
+export interface WorkerPoolGrader extends Grader {
   /** Worker threads alive now (they end when idle; see idleWorkerMs). */
   readonly workerCount: number;
   /** Calls `listener` whenever a worker ends. */
@@ -110,7 +114,8 @@ function secondsText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function createGrader(options: GraderOptions): Grader {
+/** The grader's limits: the defaults, with the options' own values where given. */
+export function resolveLimits(options: Partial<GradingLimits>): GradingLimits {
   const limits: GradingLimits = { ...defaultGradingLimits };
   for (const key of Object.keys(defaultGradingLimits) as (keyof GradingLimits)[]) {
     const value = options[key];
@@ -119,6 +124,11 @@ export function createGrader(options: GraderOptions): Grader {
       limits[key] = value;
     }
   }
+  return limits;
+}
+
+export function createGrader(options: GraderOptions): WorkerPoolGrader {
+  const limits = resolveLimits(options);
   const workers = options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new TypeError(`createGrader: workers must be a positive integer, got ${workers}`);
   const logger = options.logger;
@@ -253,6 +263,8 @@ export function createGrader(options: GraderOptions): Grader {
     const group = new AbortController();
     const onCallerAbort = () => group.abort('caller');
     gradeOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // Cancelled while the uploads were checked: the listener came too late to hear it.
+    if (gradeOptions.signal?.aborted) onCallerAbort();
     let startedAt: number | undefined;
     const shardStage = new Array<number>(shardCount).fill(0);
     const shardFraction = new Array<number>(shardCount).fill(0);

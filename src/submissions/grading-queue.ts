@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { GradeProgress, GradeResult } from '../grading/grader.ts';
 import type { Logger } from '../log.ts';
 import { MemberError } from '../member-error.ts';
+import { GraderCrashedError } from '../grading/host/protocol.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { silentLogger } from '../log.ts';
 import { reportBotSideFailure } from './grade-failures.ts';
@@ -193,6 +194,19 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
         // included, for the next process (or the next start).
         const handedBack = await submissions.handBack(submission.id, this.holder).catch(() => false);
         log.info({ handedBack }, 'grade interrupted by shutdown; it resumes later');
+        return;
+      }
+      if (error instanceof GraderCrashedError) {
+        // Not the model's fault for sure, nor finished: counted as a crash (twice fails it).
+        log.warn({ reason: error.reason }, 'the grading process ended during this grade');
+        const after = await submissions.recordCrash(submission.id, this.holder).catch((recordError: unknown) => {
+          log.error({ err: recordError }, 'could not record the crash; the lease will put the grade back');
+          return undefined;
+        });
+        if (after?.status === 'failed') {
+          if (submission.filesPath) await uploads.remove(submission.filesPath).catch(() => {});
+          this.emit('finished', after);
+        }
         return;
       }
       if (error instanceof MemberError) {

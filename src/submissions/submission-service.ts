@@ -238,6 +238,31 @@ export class SubmissionService {
     return rows.length;
   }
 
+  /**
+   * The grading process died under this grade while this process lives (so its lease did not
+   * lapse): counted as a crash, like an expired lease. The grade goes back to the queue, or is
+   * failed once its grader died MAX_GRADER_CRASHES times.
+   */
+  async recordCrash(id: number, holder: LeaseHolder): Promise<Submission | undefined> {
+    const now = this.now();
+    const last = sql`${submissions.crashes} + 1 >= ${MAX_GRADER_CRASHES}`;
+    const [row] = await this.db
+      .update(submissions)
+      .set({
+        crashes: sql`${submissions.crashes} + 1`,
+        status: sql`case when ${last} then 'failed' else 'queued' end`,
+        errorCode: sql`case when ${last} then 'grader-crashed' else null end`,
+        error: sql`case when ${last} then ${GRADER_CRASHED_MESSAGE} else null end`,
+        finishedAt: sql`case when ${last} then ${now.toISOString()}::timestamptz else null end`,
+        startedAt: null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
+      .where(this.stillHeld(id, holder))
+      .returning();
+    return row;
+  }
+
   /** A grade cut off by a clean stop goes back to the queue as it was (no crash counted). */
   async handBack(id: number, holder: LeaseHolder): Promise<boolean> {
     const rows = await this.db

@@ -11,7 +11,8 @@ import type { GradeResult } from '../../src/grading/grader.ts';
 import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
 import { GradingQueue, type GraderLike } from '../../src/submissions/grading-queue.ts';
-import { SubmissionService, type Submission } from '../../src/submissions/submission-service.ts';
+import { GRADER_CRASHED_MESSAGE, SubmissionService, type Submission } from '../../src/submissions/submission-service.ts';
+import { GraderCrashedError } from '../../src/grading/host/protocol.ts';
 import { UploadStore } from '../../src/submissions/upload-store.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { submissions as submissionsTable } from '../../src/db/schema.ts';
@@ -144,5 +145,24 @@ describe('GradingQueue', () => {
     expect(events).toEqual([]);
     expect(await submissions.get(submission.id)).toMatchObject({ status: 'running', leaseOwner: 'other-process' });
     expect(existsSync(submission.filesPath!)).toBe(true);
+  });
+
+  it('puts a grade back when the grading process dies under it, and fails it the second time, telling the member', async () => {
+    const submission = await queueUpload('fay');
+    let deaths = 0;
+    const dying: GraderLike = {
+      grade: async () => {
+        deaths++;
+        throw new GraderCrashedError('it used 4000 MB of memory, over the 3072 MB allowed');
+      },
+    };
+    const queue = new GradingQueue({ submissions, grader: dying, uploads, concurrency: 1, leaseMs: 30_000 });
+    const done = new Promise<Submission>((resolve) => queue.on('finished', resolve));
+    await queue.start({ resumeAll: false });
+    const finished = await done;
+    await queue.stop(0);
+    expect(deaths).toBe(2);
+    expect(finished).toMatchObject({ id: submission.id, status: 'failed', errorCode: 'grader-crashed', crashes: 2, attempts: 2, error: GRADER_CRASHED_MESSAGE });
+    expect(existsSync(submission.filesPath!)).toBe(false);
   });
 });
