@@ -1,11 +1,12 @@
-// The hostile corpus through the real command line, one process per upload: each is refused with
-// its code and message, and the process (bot-side code and grading workers together) peaks under
-// 1.5 GB of memory, measured by /usr/bin/time.
+// The hostile corpus and the earlier bad-input corpus through the real command line, one process
+// per upload: each is refused with its code and message, and the process (grading workers
+// included) peaks under 1.5 GB of memory, measured by /usr/bin/time.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { badInputCorpus } from '../support/bad-input-corpus.ts';
 import { writeHostileCorpus, type HostileUpload } from '../support/hostile-corpus.ts';
 import { BIN, PROJECT_ROOT, cleanEnv } from '../support/run-cli.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
@@ -14,11 +15,10 @@ const PEAK_LIMIT_KB = 1.5 * 1024 * 1024;
 
 type Run = { code: number | null; stdout: string; peakKb: number };
 
-function gradeMeasured(upload: HostileUpload, dir: string, env: NodeJS.ProcessEnv): Promise<Run> {
+function gradeMeasured(problem: string, files: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const files = upload.files.map((file) => path.join(dir, file.name));
     // GNU time prints the peak resident set size (KB) as the last line of stderr.
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'grade', '--problem', upload.problem, ...files, '--json'], { env, cwd: PROJECT_ROOT });
+    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'grade', '--problem', problem, ...files, '--json'], { env, cwd: PROJECT_ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -49,7 +49,7 @@ describe.skipIf(process.platform !== 'linux')('hostile uploads through tf-study-
   it('refuses each with its code and message, under 1.5 GB at the peak', { timeout: 600_000 }, async () => {
     const outcomes: Array<{ kind: string; code: number | null; refused: unknown; peakMb: number }> = [];
     for (const { upload, dir } of corpus) {
-      const run = await gradeMeasured(upload, dir, env());
+      const run = await gradeMeasured(upload.problem, upload.files.map((file) => path.join(dir, file.name)), env());
       const refused = (JSON.parse(run.stdout || '{}') as { refused?: { code: string; message: string } }).refused;
       outcomes.push({ kind: upload.kind, code: run.code, refused, peakMb: Math.round(run.peakKb / 1024) });
       expect({ kind: upload.kind, code: run.code }).toEqual({ kind: upload.kind, code: 3 });
@@ -58,5 +58,32 @@ describe.skipIf(process.platform !== 'linux')('hostile uploads through tf-study-
       expect({ kind: upload.kind, peakKb: run.peakKb }).toEqual({ kind: upload.kind, peakKb: expect.toSatisfy((kb: number) => kb < PEAK_LIMIT_KB) });
     }
     console.log(outcomes.map((o) => `${o.peakMb} MB  ${o.kind}`).join('\n'));
+  });
+
+  it('refuses every kind of the earlier bad-input corpus the same way, each under 1.5 GB at the peak', { timeout: 900_000 }, async () => {
+    const corpusDir = path.join(folder, 'bad-inputs');
+    await mkdir(corpusDir, { recursive: true });
+    let measured = 0;
+    for (const [index, entry] of badInputCorpus(corpusDir).entries()) {
+      const files = await entry.request();
+      // Nothing to put on a command line: no file, or a size only Discord declares.
+      if (files.length === 0 || files.some((file) => 'size' in file && file.size !== undefined)) continue;
+      const dir = path.join(corpusDir, String(index));
+      await mkdir(dir, { recursive: true });
+      const paths = await Promise.all(
+        files.map(async (file) => {
+          if ('path' in file) return file.path;
+          const target = path.join(dir, file.name);
+          await writeFile(target, file.bytes);
+          return target;
+        }),
+      );
+      const run = await gradeMeasured(entry.problemId, paths, env());
+      const refused = (JSON.parse(run.stdout || '{}') as { refused?: { code: string; message: string } }).refused;
+      expect({ kind: entry.kind, code: run.code, refused }).toMatchObject({ kind: entry.kind, code: 3, refused: { code: entry.code, message: expect.stringMatching(entry.message) } });
+      expect({ kind: entry.kind, peakKb: run.peakKb }).toEqual({ kind: entry.kind, peakKb: expect.toSatisfy((kb: number) => kb > 0 && kb < PEAK_LIMIT_KB) });
+      measured++;
+    }
+    expect(measured).toBeGreaterThanOrEqual(40);
   });
 });
