@@ -6,6 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 
 export type HashedWrite = { size: number; sha256: string };
 
@@ -45,9 +46,13 @@ export async function writeHashed(
       callback(null, chunk);
     },
   });
+  const file = createWriteStream(destination);
   try {
-    await pipeline(source, meter, createWriteStream(destination));
+    await pipeline(source, meter, file);
   } catch (error) {
+    // The file opens asynchronously: when the source failed first, it may appear after pipeline()
+    // gave up. Removed only once the stream has closed, so no empty file is left behind.
+    if (!file.closed) await once(file, 'close').catch(() => {});
     await rm(destination, { force: true });
     throw Object.assign(error as Error, { received: size });
   }
