@@ -41,14 +41,10 @@ export type ReceivedFiles = {
   filesPath?: string;
 };
 
-export type NewSubmission = GradeRequestRow & ReceivedFiles;
-
 /** Who holds a lease: one id per process (or queue), and for how long a lease lasts. */
 export type LeaseHolder = { owner: string; leaseMs: number };
 
 export type AdmissionRefusal = { kind: 'busy'; inFlight: Submission } | { kind: 'rate-limited'; retryAt: Date; perHour: number };
-
-export type CreateResult = Result<{ kind: 'queued' | 'duplicate'; submission: Submission }, AdmissionRefusal>;
 
 export type GradedOutcome = {
   points: number;
@@ -187,16 +183,6 @@ export class SubmissionService {
   /** Drops a reservation whose upload was refused (the member was told why). */
   async abandon(id: number): Promise<void> {
     await this.db.delete(submissions).where(and(eq(submissions.id, id), eq(submissions.status, 'receiving')));
-  }
-
-  /** reserve() and received() at once, for files already at hand (tests, the CLI, imports). */
-  async create(input: NewSubmission, holder: LeaseHolder = { owner: 'create', leaseMs: 60_000 }): Promise<CreateResult> {
-    const { fileSha256, fileSize, filesPath, ...request } = input;
-    const reserved = await this.reserve(request, holder);
-    if (!reserved.ok) return reserved;
-    const received = await this.received(reserved.value.id, { fileSha256, fileSize, filesPath });
-    if (!received) throw new Error(`submission ${reserved.value.id} vanished while it was created`);
-    return ok(received);
   }
 
   async get(id: number): Promise<Submission | undefined> {

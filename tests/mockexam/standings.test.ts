@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { MockExamService } from '../../src/mockexam/mock-exam-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
-import { SubmissionService, type NewSubmission } from '../../src/submissions/submission-service.ts';
+import { SubmissionService } from '../../src/submissions/submission-service.ts';
 import { problemCatalog } from '../../problems/index.ts';
+import { createSubmission, type NewSubmission } from '../support/submissions.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
 const SET = ['linear-a', 'mnist', 'horse-or-human', 'bbc-news', 'sunspots'];
@@ -26,7 +27,7 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
 
   /** The created submission or the refusal, whichever it is: both carry a `kind`. */
   const create = async (input: NewSubmission) => {
-    const created = await subs.create(input);
+    const created = await createSubmission(subs, input);
     return created.ok ? created.value : created.reason;
   };
 

@@ -8,9 +8,9 @@ import {
   GRADER_CRASHED_MESSAGE,
   SubmissionService,
   UPLOAD_INTERRUPTED_MESSAGE,
-  type NewSubmission,
 } from '../../src/submissions/submission-service.ts';
 import { problemCatalog } from '../../problems/index.ts';
+import { createSubmission, type NewSubmission } from '../support/submissions.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
 describe.each(testEngines)('the submission queue on %s', (engine) => {
@@ -39,7 +39,7 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
 
   /** The created submission or the refusal, whichever it is: both carry a `kind`. */
   const create = async (input: NewSubmission) => {
-    const created = await subs.create(input);
+    const created = await createSubmission(subs, input);
     return created.ok ? created.value : created.reason;
   };
 

@@ -17,6 +17,7 @@ import { UploadStore } from '../../src/submissions/upload-store.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { submissions as submissionsTable } from '../../src/db/schema.ts';
 import { eq } from 'drizzle-orm';
+import { createSubmission } from '../support/submissions.ts';
 import { openTestDatabase } from '../support/db.ts';
 
 const result = { points: 4, metricName: 'accuracy', value: 0.97, format: 'keras2-h5', backend: 'cpu', timings: { totalMs: 5 } } as unknown as GradeResult;
@@ -43,7 +44,7 @@ describe('GradingQueue', () => {
   async function queueUpload(userId: string): Promise<Submission> {
     const folder = await uploads.newFolder();
     writeFileSync(join(folder, UploadStore.fileName(0, 'model.h5')), 'bytes');
-    const created = await submissions.create({ guildId: 'g', userId, userName: userId, problemId: 'mnist', fileName: 'model.h5', fileSha256: userId, fileSize: 5, filesPath: folder });
+    const created = await createSubmission(submissions, { guildId: 'g', userId, userName: userId, problemId: 'mnist', fileName: 'model.h5', fileSha256: userId, fileSize: 5, filesPath: folder });
     if (!created.ok || created.value.kind !== 'queued') throw new Error('not queued');
     return created.value.submission;
   }
