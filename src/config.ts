@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives a typed Config.
+import { OperatorError } from './operator-error.ts';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -73,10 +74,11 @@ export type Config = {
   graderMemoryMb: number;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
+  override name = 'ConfigError';
+
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
   }
 }
 

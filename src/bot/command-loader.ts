@@ -1,6 +1,7 @@
 // Reads every command file in commands/. A file that lacks `data`, `requirements` or `execute`, or
 // whose registration disagrees with its requirements, stops the start with its name, rather than
 // leaving a command that Discord shows but nothing answers (or answers differently).
+import { OperatorError } from '../operator-error.ts';
 import { readdir } from 'node:fs/promises';
 import { InteractionContextType } from 'discord.js';
 import { join, resolve } from 'node:path';
@@ -9,10 +10,11 @@ import type { CommandModule } from './command.ts';
 
 export const COMMANDS_DIR = resolve(fileURLToPath(new URL('../../commands', import.meta.url)));
 
-export class CommandLoadError extends Error {
+export class CommandLoadError extends OperatorError {
+  override name = 'CommandLoadError';
+
   constructor(readonly problems: string[]) {
     super(`Cannot load the commands:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'CommandLoadError';
   }
 }
 

@@ -1,13 +1,12 @@
 // What goes wrong between the bot and Discord before it is online (a refused token, an API that
 // cannot be reached) becomes a DiscordAccessError: one line naming the cause and the fix, for the
 // operator. The original error is kept as its cause, so the debug log still has all of it.
+import { causesOf } from '../error-causes.ts';
+import { OperatorError } from '../operator-error.ts';
 import { DiscordAPIError, DiscordjsErrorCodes, REST, Routes } from 'discord.js';
 
-export class DiscordAccessError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DiscordAccessError';
-  }
+export class DiscordAccessError extends OperatorError {
+  override name = 'DiscordAccessError';
 }
 
 export type DiscordTarget = {
@@ -27,19 +26,14 @@ const TOKEN_FIX =
 
 type NetworkFailure = { code: string; hostname?: string };
 
-/** The first error with a system or undici error code along the cause chain (fetch wraps them). */
-function networkFailureIn(error: unknown, depth = 0): NetworkFailure | undefined {
-  if (!(error instanceof Error) || depth > 5) return undefined;
-  const { code, hostname } = error as Error & { code?: unknown; hostname?: unknown };
-  if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) {
-    return { code, ...(typeof hostname === 'string' ? { hostname } : {}) };
+/** The first error with a system or undici error code among the causes (fetch wraps them). */
+function networkFailureIn(error: unknown): NetworkFailure | undefined {
+  for (const cause of causesOf(error)) {
+    if (!(cause instanceof Error)) continue;
+    const { code, hostname } = cause as Error & { code?: unknown; hostname?: unknown };
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return { code, ...(typeof hostname === 'string' ? { hostname } : {}) };
   }
-  // Connecting to a name with several addresses fails with one error per address.
-  for (const inner of error instanceof AggregateError ? error.errors : []) {
-    const found = networkFailureIn(inner, depth + 1);
-    if (found) return found;
-  }
-  return networkFailureIn(error.cause, depth + 1);
+  return undefined;
 }
 
 function isTimeout(error: unknown): boolean {

@@ -1,5 +1,6 @@
 // `tf-study-bot <subcommand>`. Each subcommand lives in its own module and returns an exit code.
-import { ConfigError, isLogLevel } from '../config.ts';
+import { isLogLevel } from '../config.ts';
+import { OperatorError } from '../operator-error.ts';
 import { createLogger } from '../log.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -56,17 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     // Misuse and problems the operator can fix get one line on stderr, no stack trace; the whole
     // error goes to the debug log. Anything else is a bug and keeps its stack.
     const misuse = isMisuse(error);
-    if (!misuse && !isOperatorFacing(error)) throw error;
+    if (!misuse && !(error instanceof OperatorError)) throw error;
     console.error(`tf-study-bot ${name}: ${(error as Error).message}`);
     logFullError(name, error);
     return misuse ? EXIT.misuse : EXIT.failure;
   }
-}
-
-const OPERATOR_FACING = new Set(['DatabaseConnectError', 'DataDirLockedError', 'CommandLoadError', 'KnowledgeBaseError', 'DiscordAccessError']);
-
-function isOperatorFacing(error: unknown): boolean {
-  return error instanceof ConfigError || (error instanceof Error && OPERATOR_FACING.has(error.name));
 }
 
 /** node:util parseArgs refusing the arguments (unknown option, unexpected positional...). */

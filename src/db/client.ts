@@ -1,5 +1,6 @@
 // Opens the database: PGlite (embedded PostgreSQL in WASM) when DATABASE_URL is absent, PostgreSQL
 // through postgres.js when it is set. Both are drizzle PgDatabase instances over the same schema.
+import { OperatorError } from '../operator-error.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +23,8 @@ export type DatabaseHandle = {
 
 export const MIGRATIONS_FOLDER = resolve(fileURLToPath(new URL('../../drizzle', import.meta.url)));
 
-export class DatabaseConnectError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DatabaseConnectError';
-  }
+export class DatabaseConnectError extends OperatorError {
+  override name = 'DatabaseConnectError';
 }
 
 export type OpenDatabaseOptions = {

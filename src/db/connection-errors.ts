@@ -1,5 +1,6 @@
 // Which database errors mean "the database is unreachable for now" (worth trying again) rather
 // than "this statement will fail every time" (a value the database refuses, a bug).
+import { causesOf } from '../error-causes.ts';
 
 /** postgres.js's own codes, the socket's, and SQLSTATE connection exceptions (08xxx) and shutdowns. */
 const CONNECTION_CODES = new Set([
@@ -21,8 +22,8 @@ const CONNECTION_CODES = new Set([
 
 /** True when the error (or one it was caused by, as drizzle wraps them) is a lost connection. */
 export function isConnectionError(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (const cause of causesOf(error)) {
+    const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
   }
   return false;

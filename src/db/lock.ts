@@ -1,12 +1,15 @@
 // PGlite does not lock its data directory: a second process would open it silently and committed
 // rows would be lost. This lock file makes the second process refuse to start instead.
+import { OperatorError } from '../operator-error.ts';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export const LOCK_FILE_NAME = 'tf-study-bot.lock';
 
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends OperatorError {
+  override name = 'DataDirLockedError';
+
   constructor(
     readonly dataDir: string,
     readonly holderPid: number,
@@ -15,7 +18,6 @@ export class DataDirLockedError extends Error {
       `The data directory ${dataDir} is in use by another tf-study-bot process (pid ${holderPid}). ` +
         'Stop that process, or give this one another DATA_DIR, or use DATABASE_URL (PostgreSQL) to run several processes.',
     );
-    this.name = 'DataDirLockedError';
   }
 }
 

@@ -1,6 +1,7 @@
 // Loads the knowledge base that /tip draws from: knowledge/topics.yaml, knowledge/skills.yaml and
 // every knowledge/tips/*.yaml. Study-group leads edit these files by hand, so the loader reports
 // every problem at once, each naming the file, the line and the tip, instead of stopping at the first.
+import { OperatorError } from '../operator-error.ts';
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -34,14 +35,15 @@ export type KnowledgeBase = {
 
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge/', import.meta.url));
 
-export class KnowledgeBaseError extends Error {
+export class KnowledgeBaseError extends OperatorError {
+  override name = 'KnowledgeBaseError';
+
   constructor(
     readonly dir: string,
     readonly problems: string[],
   ) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
     super(`The knowledge base in ${dir} has ${count}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'KnowledgeBaseError';
   }
 }
 
