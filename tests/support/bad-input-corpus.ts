@@ -12,7 +12,7 @@ import { testDataPath } from './test-data/locate.ts';
 
 const fixtures = testDataPath('fixtures', 'models');
 
-function fixture(name: string): Uint8Array {
+export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(path.join(fixtures, name)));
 }
 
@@ -42,12 +42,12 @@ function nanWeightsH5(): Uint8Array {
 type KerasParts = Record<string, Uint8Array>;
 
 /** The parts of fixture 14 (a Keras 3.8 .keras zip): config.json, metadata.json, model.weights.h5. */
-function kerasParts(): KerasParts {
+export function kerasParts(): KerasParts {
   return unzipSync(fixture('14_mnist_dense_keras3.8_same_weights_as_13.keras'));
 }
 
 /** Fixture 14 with its config changed by `edit` (layers: the Sequential's layer list). */
-function editedKeras(edit: (layers: Record<string, unknown>[]) => void): Uint8Array {
+export function editedKeras(edit: (layers: Record<string, unknown>[]) => void): Uint8Array {
   const parts = kerasParts();
   const config = JSON.parse(new TextDecoder().decode(parts['config.json'])) as { config: { layers: Record<string, unknown>[] } };
   edit(config.config.layers);
@@ -88,7 +88,7 @@ export async function tfjsLayersModel(kernel: number, bias: number): Promise<{ m
 }
 
 /** A model built in code and saved as TF.js Layers files: model.json text and its one shard. */
-async function savedTfjsModel(build: (tf: Awaited<ReturnType<typeof loadTf>>['tf']) => import('@tensorflow/tfjs').LayersModel): Promise<{ modelJson: Uint8Array; shard: Uint8Array }> {
+export async function savedTfjsModel(build: (tf: Awaited<ReturnType<typeof loadTf>>['tf']) => import('@tensorflow/tfjs').LayersModel): Promise<{ modelJson: Uint8Array; shard: Uint8Array }> {
   const { tf } = await loadTf();
   const model = build(tf);
   let saved: { topology: unknown; specs: unknown; data: ArrayBuffer } | undefined;

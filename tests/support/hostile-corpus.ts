@@ -2,13 +2,13 @@
 // each is written as the files a member would upload, with the problem it is sent to and the
 // refusal it must get. `node bin/run-ts.js tests/support/hostile-corpus.ts <folder>` writes them
 // for trying by hand with `tf-study-bot grade`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import * as hdf5 from 'jsfive';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { loadTf, type Tf } from '../../src/grading/tf-backend.ts';
-import { testDataPath } from './test-data/locate.ts';
+import type { Tf } from '../../src/grading/tf-backend.ts';
+import { editedKeras, kerasParts, savedTfjsModel } from './bad-input-corpus.ts';
 
 export type HostileUpload = {
   kind: string;
@@ -18,36 +18,18 @@ export type HostileUpload = {
   message: RegExp;
 };
 
-const fixture = (name: string) => new Uint8Array(readFileSync(path.join(testDataPath('fixtures', 'models'), name)));
-
-async function tfjsFiles(tf: Tf, build: () => LayersModel): Promise<HostileUpload['files']> {
-  const model = build();
-  let saved: { topology: unknown; specs: unknown; data: ArrayBuffer } | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = { topology: artifacts.modelTopology, specs: artifacts.weightSpecs, data: artifacts.weightData as ArrayBuffer };
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
-    }),
-  );
-  model.dispose();
-  const json = { format: 'layers-model', modelTopology: saved!.topology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: saved!.specs }] };
+/** A model built in code, as the files of a TF.js upload. */
+async function tfjsFiles(build: (tf: Tf) => LayersModel): Promise<HostileUpload['files']> {
+  const { modelJson, shard } = await savedTfjsModel(build);
   return [
-    { name: 'model.json', bytes: strToU8(JSON.stringify(json)) },
-    { name: 'group1-shard1of1.bin', bytes: new Uint8Array(saved!.data) },
+    { name: 'model.json', bytes: modelJson },
+    { name: 'group1-shard1of1.bin', bytes: shard },
   ];
-}
-
-/** The .keras fixture with its config edited. */
-function editedKeras(edit: (config: { config: { layers: Array<Record<string, unknown>> } }) => void): Uint8Array {
-  const parts = unzipSync(fixture('14_mnist_dense_keras3.8_same_weights_as_13.keras'));
-  const config = JSON.parse(new TextDecoder().decode(parts['config.json']));
-  edit(config);
-  return zipSync({ ...parts, 'config.json': strToU8(JSON.stringify(config)) });
 }
 
 /** The .keras fixture whose first layer group links back to its parent group ("layers"). */
 function cyclicKeras(): Uint8Array {
-  const parts = unzipSync(fixture('14_mnist_dense_keras3.8_same_weights_as_13.keras'));
+  const parts = kerasParts();
   const weights = Buffer.from(parts['model.weights.h5']);
   const file = new hdf5.File(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
   const layers = file.get('layers') as hdf5.Group;
@@ -63,7 +45,6 @@ function cyclicKeras(): Uint8Array {
 }
 
 export async function hostileCorpus(): Promise<HostileUpload[]> {
-  const { tf } = await loadTf();
   const tinyTopology = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 1, batch_input_shape: [null, 1] } }] } };
   const depth = 200_000;
   return [
@@ -83,14 +64,14 @@ export async function hostileCorpus(): Promise<HostileUpload[]> {
     {
       kind: 'horse-or-human model with one Conv2D(1024) on the full images',
       problem: 'horse-or-human',
-      files: await tfjsFiles(tf, () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [150, 150, 3], filters: 1024, kernelSize: 3 }), tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1, activation: 'sigmoid' })] })),
+      files: await tfjsFiles((tf) => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [150, 150, 3], filters: 1024, kernelSize: 3 }), tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 1, activation: 'sigmoid' })] })),
       code: 'too-much-compute',
       message: /would make its layers output about 5\.7 Gvalues/,
     },
     {
       kind: 'MNIST model with two Conv2D(512)',
       problem: 'mnist',
-      files: await tfjsFiles(tf, () =>
+      files: await tfjsFiles((tf) =>
         tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 512, kernelSize: 3, activation: 'relu' }), tf.layers.conv2d({ filters: 512, kernelSize: 3, activation: 'relu' }), tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 10, activation: 'softmax' })] }),
       ),
       code: 'too-much-compute',
@@ -99,14 +80,14 @@ export async function hostileCorpus(): Promise<HostileUpload[]> {
     ...['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'].map((className) => ({
       kind: `a layer class named ${className}`,
       problem: 'mnist',
-      files: [{ name: 'model.keras', bytes: editedKeras((config) => void (config.config.layers[1].class_name = className)) }],
+      files: [{ name: 'model.keras', bytes: editedKeras((layers) => void (layers[1].class_name = className)) }],
       code: 'unknown-layer',
       message: new RegExp(`has the class ${className}, which the grader`),
     })),
     {
       kind: 'a config nested 200,000 levels deep',
       problem: 'mnist',
-      files: [{ name: 'model.keras', bytes: zipSync({ ...unzipSync(fixture('14_mnist_dense_keras3.8_same_weights_as_13.keras')), 'config.json': strToU8(`{"class_name":"Sequential","config":{"layers":[${'['.repeat(depth)}${']'.repeat(depth)}]}}`) }) }],
+      files: [{ name: 'model.keras', bytes: zipSync({ ...kerasParts(), 'config.json': strToU8(`{"class_name":"Sequential","config":{"layers":[${'['.repeat(depth)}${']'.repeat(depth)}]}}`) }) }],
       code: 'bad-model-config',
       message: /nested 200,003 levels deep/,
     },
