@@ -1,6 +1,9 @@
 // Problems that differ only by their numbers: the three lines of category 1 and the three series
 // of category 5. Each builder writes the definition the way the exam states such a problem.
-import type { ProblemDefinition } from '../src/grading/problem-types.ts';
+import type { ProblemBaselines, ProblemDefinition, ScoringRule } from '../src/grading/problem-types.ts';
+
+/** Time series points by the MAE's ratio to the naive forecast's MAE: 5 at <= 0.95 ... 1 at <= 1.45. */
+export const NAIVE_FORECAST_RATIOS: Extract<ScoringRule, { kind: 'mae-vs-naive' }>['ratios'] = [0.95, 1.0, 1.15, 1.3, 1.45];
 
 function formatLine(slope: number, intercept: number): string {
   return `Y = ${slope === 1 ? '' : slope}X + ${intercept}`;
@@ -11,7 +14,9 @@ export function linearProblem(spec: {
   slope: number;
   intercept: number;
   trainingXs: number[];
-  threshold: number;
+  /** MSE for full marks. */
+  fullMarks: number;
+  baselines: ProblemBaselines;
 }): ProblemDefinition {
   const xs = spec.trainingXs;
   return {
@@ -23,7 +28,8 @@ export function linearProblem(spec: {
     input: { shape: [1], description: 'one number X', values: 'float' },
     output: { units: [1], description: 'one unit, the predicted Y' },
     preprocessing: 'None: X is fed as is.',
-    metric: { kind: 'mse', threshold: spec.threshold },
+    scoring: { kind: 'mse-decades', fullMarks: spec.fullMarks },
+    baselines: spec.baselines,
     dataLink: `X = ${xs[0]}..${xs[xs.length - 1]} (step 1), given in the starter`,
     evaluation: { kind: 'linear', trainingXs: xs, extraXs: [-2, 10], slope: spec.slope, intercept: spec.intercept },
   };
@@ -36,8 +42,8 @@ export function timeSeriesProblem(spec: {
   column: number;
   splitTime: number;
   windowSize: number;
-  threshold: number;
   dataLink: string;
+  baselines: ProblemBaselines;
 }): ProblemDefinition {
   return {
     id: spec.id,
@@ -54,7 +60,8 @@ export function timeSeriesProblem(spec: {
     preprocessing:
       `Column ${spec.column} of ${spec.fileName} as float; series = (x - min) / max with min and max of the whole series; ` +
       `split at ${spec.splitTime}; windows of ${spec.windowSize} values predict the next value.`,
-    metric: { kind: 'mae', threshold: spec.threshold },
+    scoring: { kind: 'mae-vs-naive', ratios: NAIVE_FORECAST_RATIOS },
+    baselines: spec.baselines,
     dataLink: spec.dataLink,
     evaluation: { kind: 'time-series', dataset: spec.id, column: spec.column, splitTime: spec.splitTime, windowSize: spec.windowSize },
   };

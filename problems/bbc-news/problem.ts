@@ -1,4 +1,5 @@
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
+import { baselines } from './baselines.ts';
 
 export const problem: ProblemDefinition = {
   id: 'bbc-news',
@@ -13,7 +14,8 @@ export const problem: ProblemDefinition = {
   },
   preprocessing:
     'Train = the first int(0.8 x 2225) = 1780 rows in file order. Tokenizer(num_words=1000, oov_token="<OOV>") fitted on the training texts, texts_to_sequences, pad_sequences(maxlen=120, padding="post", truncating="post"). Labels: a Tokenizer() fitted on all 2225 category strings (indices 1..5).',
-  metric: { kind: 'accuracy', threshold: 0.91 },
+  scoring: { kind: 'accuracy-steps', fullMarks: 0.91, step: 0.03 },
+  baselines,
   dataLink: 'https://storage.googleapis.com/download.tensorflow.org/data/bbc-text.csv',
   evaluation: {
     kind: 'text-classification',

@@ -1,4 +1,5 @@
 import { timeSeriesProblem } from '../problem-families.ts';
+import { baselines } from './baselines.ts';
 
 export const problem = timeSeriesProblem({
   id: 'daily-max-temperatures',
@@ -7,6 +8,6 @@ export const problem = timeSeriesProblem({
   column: 1,
   splitTime: 2500,
   windowSize: 64,
-  threshold: 0.2,
   dataLink: 'https://raw.githubusercontent.com/jbrownlee/Datasets/master/daily-max-temperatures.csv',
+  baselines,
 });

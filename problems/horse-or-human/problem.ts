@@ -1,4 +1,5 @@
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
+import { baselines } from './baselines.ts';
 
 export const problem: ProblemDefinition = {
   id: 'horse-or-human',
@@ -13,7 +14,8 @@ export const problem: ProblemDefinition = {
   },
   preprocessing:
     'PNG 300x300 RGBA: alpha dropped (RGB), resized to 150x150 nearest-neighbour as Keras load_img does, pixels divided by 255. Classes in alphabetical folder order: horses 0, humans 1.',
-  metric: { kind: 'accuracy', threshold: 0.83 },
+  scoring: { kind: 'accuracy-steps', fullMarks: 0.83, step: 0.03 },
+  baselines,
   dataLink: 'https://storage.googleapis.com/download.tensorflow.org/data/horse-or-human.zip',
   evaluation: { kind: 'image-folder', dataset: 'horse-or-human', classes: ['horses', 'humans'], size: 150 },
 };

@@ -1,4 +1,5 @@
 import type { ProblemDefinition } from '../../src/grading/problem-types.ts';
+import { baselines } from './baselines.ts';
 
 export const problem: ProblemDefinition = {
   id: 'mnist',
@@ -14,7 +15,8 @@ export const problem: ProblemDefinition = {
   },
   output: { units: [10], description: '10 units, one per digit (softmax)' },
   preprocessing: 'Pixels divided by 255 as float32; label = the digit 0-9.',
-  metric: { kind: 'accuracy', threshold: 0.91 },
+  scoring: { kind: 'accuracy-steps', fullMarks: 0.985, step: 0.005 },
+  baselines,
   dataLink: 'https://storage.googleapis.com/cvdf-datasets/mnist/',
   evaluation: { kind: 'mnist', dataset: 'mnist' },
 };

@@ -1,4 +1,5 @@
 import { timeSeriesProblem } from '../problem-families.ts';
+import { baselines } from './baselines.ts';
 
 export const problem = timeSeriesProblem({
   id: 'sunspots',
@@ -7,6 +8,6 @@ export const problem = timeSeriesProblem({
   column: 2,
   splitTime: 3000,
   windowSize: 30,
-  threshold: 0.15,
   dataLink: 'https://storage.googleapis.com/laurencemoroney-blog.appspot.com/Sunspots.csv',
+  baselines,
 });

@@ -11,6 +11,7 @@ import { ModelRejectedError } from '../grading/errors.ts';
 import { createGrader, type GradeResult } from '../grading/grader.ts';
 import { formatShape } from '../grading/compatibility.ts';
 import { formatMetric, pointMarks } from '../grading/scoring.ts';
+import { fullMarksText, versusBaseline } from '../grading/result-text.ts';
 import type { TfBackendName } from '../grading/tf-backend.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -41,13 +42,14 @@ function percent(value: number): string {
 /** The human report: points, metric against the threshold, model, timings, backend, hint. */
 export function formatGradeReport(result: GradeResult): string {
   const lines: string[] = [];
-  const comparison = result.metric === 'accuracy' ? '>=' : '<=';
   lines.push(`${result.problem} · ${result.problemTitle}`);
   lines.push(`points    ${pointMarks(result.points, result.maxPoints)}`);
   lines.push(
     `${result.metricName.padEnd(9)} ${formatMetric(result.metric, result.value)}` +
-      ` (full marks at ${comparison} ${formatMetric(result.metric, result.threshold)}, over ${result.sampleCount.toLocaleString('en-US')} samples)`,
+      ` (${fullMarksText(result)}, over ${result.sampleCount.toLocaleString('en-US')} samples)`,
   );
+  const versus = versusBaseline(result);
+  if (versus) lines.push(`baseline  ${versus}`);
   if (result.message) lines.push(`warning   ${result.message}`);
   const details = result.details;
   if (details.kind === 'classification') {

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { problemCatalog } from '../../problems/index.ts';
 import { formatShape } from '../grading/compatibility.ts';
-import { formatMetric, metricNames, pointTable } from '../grading/scoring.ts';
+import { baselineScores } from '../grading/baselines.ts';
+import { comparison, formatMetric, metricNames, thresholdTable } from '../grading/scoring.ts';
 
 export function problemsAsJson() {
   return problemCatalog.map((problem) => ({
@@ -14,27 +15,34 @@ export function problemsAsJson() {
     input: problem.input,
     output: problem.output,
     preprocessing: problem.preprocessing,
-    metric: problem.metric,
-    pointTable: pointTable(problem.metric),
+    scoring: problem.scoring,
+    thresholds: thresholdTable(problem),
+    baselines: baselineScores(problem, thresholdTable(problem)),
     dataLink: problem.dataLink,
   }));
 }
 
 export function formatProblemTable(): string {
   const rows = problemCatalog.map((problem) => {
-    const comparison = problem.metric.kind === 'accuracy' ? '>=' : '<=';
+    const table = thresholdTable(problem);
+    const bound = (row: (typeof table.rows)[number]) => `${comparison(table)} ${formatMetric(table.metric, row.value)}`;
     return [
       problem.id,
       String(problem.category),
-      `${metricNames[problem.metric.kind]} ${comparison} ${formatMetric(problem.metric.kind, problem.metric.threshold)}`,
+      `${metricNames[table.metric]} ${bound(table.rows[0])}`,
+      bound(table.rows[table.rows.length - 1]),
+      baselineScores(problem, table)
+        .map((baseline) => `${baseline.id} ${formatMetric(table.metric, baseline.value)} (${baseline.points})`)
+        .join(', '),
       [problem.input.shape, ...(problem.input.alternativeShapes ?? [])].map((shape) => formatShape([null, ...shape])).join(' or '),
       problem.title,
     ];
   });
-  const header = ['id', 'cat', 'full marks', 'model input', 'title'];
+  const header = ['id', 'cat', '5 points', '1 point', 'baselines (points)', 'model input', 'title'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+  const rules = problemCatalog.map((problem) => `${problem.id}: ${thresholdTable(problem).rule}`);
+  return [line(header), ...rows.map(line), '', ...rules].join('\n');
 }
 
 export const problemsCommand = {

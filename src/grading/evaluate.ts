@@ -5,7 +5,8 @@ import type { EvaluationSet } from '../datasets/evaluation-sets.ts';
 import { checkCompatibility, type InputAdaptation } from './compatibility.ts';
 import { ModelRejectedError } from './errors.ts';
 import type { MetricKind, ProblemDefinition } from './problem-types.ts';
-import { hintFor, MAX_POINTS, metricNames, pointsFor, pointTable } from './scoring.ts';
+import { baselineScores, type BaselineScore } from './baselines.ts';
+import { hintFor, MAX_POINTS, metricNames, pointsFor, thresholdTable, type ThresholdRow, type ThresholdTable } from './scoring.ts';
 import type { Tf } from './tf-backend.ts';
 
 export interface EvaluateOptions {
@@ -77,11 +78,12 @@ export interface EvaluationOutcome {
   metricName: string;
   /** NaN when the model produced non-finite outputs. */
   value: number;
-  threshold: number;
   points: number;
   maxPoints: number;
-  /** The value needed for each of 5..1 points. */
-  pointTable: { points: number; value: number }[];
+  /** The problem's threshold table: the value needed for each of 5..1 points. */
+  thresholds: ThresholdRow[];
+  /** What models that learned nothing score, strongest first. */
+  baselines: BaselineScore[];
   sampleCount: number;
   hint: string;
   /** Set when something the member should know happened (non-finite outputs). */
@@ -97,13 +99,13 @@ const MAX_BATCH_INPUT_VALUES = 32 * 150 * 150 * 3;
 /** Shapes of a built tfjs model in the form checkCompatibility takes. */
 /** The hint for a classification result: toward the next point, and the class that fails most. */
 export function classificationHint(
-  metric: ProblemDefinition['metric'],
+  table: ThresholdTable,
   value: number,
   points: number,
   sampleCount: number,
   perClass: ClassificationDetails['perClass'],
 ): string {
-  let hint = hintFor(metric, value, points, sampleCount);
+  let hint = hintFor(table, value, points, sampleCount);
   if (points < MAX_POINTS && perClass.length > 0) {
     const weakest = perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
     hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
@@ -329,12 +331,13 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
   }
   const units = adaptation.outputUnits;
   const sampleCount = outputs.length / units;
+  const table = thresholdTable(problem);
   const base = {
-    metric: problem.metric.kind,
-    metricName: metricNames[problem.metric.kind],
-    threshold: problem.metric.threshold,
+    metric: table.metric,
+    metricName: metricNames[table.metric],
     maxPoints: MAX_POINTS,
-    pointTable: pointTable(problem.metric),
+    thresholds: table.rows,
+    baselines: baselineScores(problem, table),
     sampleCount,
     adaptationNotes: adaptation.notes,
   };
@@ -347,7 +350,7 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
       ...base,
       value: Number.NaN,
       points: 0,
-      hint: hintFor(problem.metric, Number.NaN, 0),
+      hint: hintFor(table, Number.NaN, 0),
       message: nonFiniteMessage(samples.size, sampleCount, firstNonFinite),
       details: { kind: 'non-finite', nonFiniteCount: samples.size, firstNonFiniteIndex: firstNonFinite },
     };
@@ -381,11 +384,11 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
       break;
     }
   }
-  const points = pointsFor(problem.metric, value);
+  const points = pointsFor(table, value);
   const hint =
     details.kind === 'classification'
-      ? classificationHint(problem.metric, value, points, sampleCount, details.perClass)
-      : hintFor(problem.metric, value, points);
+      ? classificationHint(table, value, points, sampleCount, details.perClass)
+      : hintFor(table, value, points);
   return {
     ...base,
     value,

@@ -5,10 +5,33 @@ import type { ProblemCategory } from './categories.ts';
 
 export type MetricKind = 'mse' | 'accuracy' | 'mae';
 
-export interface MetricSpec {
-  kind: MetricKind;
-  /** Full marks at or under this value (mse, mae) or at or over it (accuracy). */
-  threshold: number;
+/**
+ * How a metric value becomes 0-5 points. The bounds for each point are built from this and the
+ * problem's baselines by thresholdTable (scoring.ts).
+ */
+export type ScoringRule =
+  /** 5 at or under fullMarks, one point less for each factor of 10 above it. */
+  | { kind: 'mse-decades'; fullMarks: number }
+  /** 5 at or over fullMarks, one point less for each `step` below it. */
+  | { kind: 'accuracy-steps'; fullMarks: number; step: number }
+  /** MAE as a ratio of the naive forecast's MAE: ratios[0] or under for 5 points, ... ratios[4] for 1. */
+  | { kind: 'mae-vs-naive'; ratios: readonly [number, number, number, number, number] };
+
+/** A baseline's metric value on the evaluation set, computed by src/grading/baselines.ts. */
+export interface BaselineValue {
+  value: number;
+  /** What the baseline answers, for classification the constant class (e.g. "sport"), for a mean its value. */
+  answer: string;
+}
+
+/**
+ * What a model that learned nothing scores on the problem's evaluation set: the constant model (the
+ * training mean, or the most frequent class) always, and for time series the naive forecast (the
+ * next value equals the last one).
+ */
+export interface ProblemBaselines {
+  constant: BaselineValue;
+  naive?: BaselineValue;
 }
 
 interface InputSpec {
@@ -41,7 +64,9 @@ export interface ProblemDefinition extends EvaluationSetSpec {
   output: OutputSpec;
   /** The fixed ("do not change") preprocessing, in words, exactly as the grader applies it. */
   preprocessing: string;
-  metric: MetricSpec;
+  scoring: ScoringRule;
+  /** Generated into the problem's baselines.ts from its evaluation data (npm run problems:generate). */
+  baselines: ProblemBaselines;
   /** Short canonical link to the data, for the statement. */
   dataLink: string;
 }

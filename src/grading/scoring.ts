@@ -1,93 +1,43 @@
-// Turns a metric value into 0-5 points, the way the exam's grader does, plus a one-line hint
+// Turns a metric value into 0-5 points through the problem's threshold table, plus a one-line hint
 // toward the next point.
 //
-// Floating point: values such as (0.91 - 0.88) / 0.03 or 100 * (0.13 - 0.12) are not whole numbers
-// in binary, so every step comparison is made on a value rounded to 1e-9, far below any real
-// difference between two models and far above the rounding noise.
-import type { MetricKind, MetricSpec } from './problem-types.ts';
+// One table per problem, built here from its scoring rule and its baselines, is what every display
+// shows (the /grade reply, its chart, the hint, /problems show, the README files, the command line)
+// and what decides the points. The points are decided on the value as it is shown (MAE and accuracy
+// to 4 decimals, MSE to 3 significant digits), and the table's bounds are on the same grid, so a
+// member never sees "0.0393, 5 points at <= 0.0393" next to 4 points.
+import type { MetricKind, ProblemDefinition, ScoringRule } from './problem-types.ts';
 
 export const MAX_POINTS = 5;
-const ACCURACY_STEP = 0.03;
-const MAE_STEP = 0.01;
-
-function roundNoise(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
-}
-
-function clampPoints(points: number): number {
-  return Math.max(0, Math.min(MAX_POINTS, points));
-}
-
-/**
- * MSE: 5 at or under t, then one point less for each factor of 10 above it
- * (t < v <= 10t: 4, 10t < v <= 100t: 3, ...).
- */
-export function msePoints(value: number, threshold: number): number {
-  if (!Number.isFinite(value) || value < 0) return 0;
-  if (value <= threshold) return MAX_POINTS;
-  const decades = roundNoise(Math.log10(value / threshold));
-  return clampPoints(MAX_POINTS - Math.ceil(decades));
-}
-
-/** Accuracy: 5 at or over t, one point less for each 0.03 below; a value exactly on a step keeps the higher point. */
-export function accuracyPoints(value: number, threshold: number): number {
-  if (!Number.isFinite(value)) return 0;
-  if (value >= threshold) return MAX_POINTS;
-  const steps = roundNoise((threshold - value) / ACCURACY_STEP);
-  return clampPoints(MAX_POINTS - Math.ceil(steps));
-}
-
-/**
- * MAE: the exam's formula generalised, clamp(ceil(5 - 100 (MAE - t)), 0, 5), which keeps 5 points up
- * to t + 0.01. A value exactly on a step keeps the higher point (as for accuracy), so MAE = t + 0.01
- * still has 5 and t + 0.02 has 4; between steps this is the formula itself.
- */
-export function maePoints(value: number, threshold: number): number {
-  if (!Number.isFinite(value) || value < 0) return 0;
-  const steps = roundNoise((value - threshold) / MAE_STEP);
-  if (steps <= 0) return MAX_POINTS;
-  return clampPoints(MAX_POINTS + 1 - Math.ceil(steps));
-}
-
-export function pointsFor(metric: MetricSpec, value: number): number {
-  switch (metric.kind) {
-    case 'mse':
-      return msePoints(value, metric.threshold);
-    case 'accuracy':
-      return accuracyPoints(value, metric.threshold);
-    case 'mae':
-      return maePoints(value, metric.threshold);
-  }
-}
-
-/**
- * The metric value needed for `points` (the boundary, inclusive): for mse and mae the largest value
- * that still earns them, for accuracy the smallest. `points` 1..5.
- */
-export function boundaryFor(metric: MetricSpec, points: number): number {
-  const below = MAX_POINTS - points;
-  switch (metric.kind) {
-    case 'mse':
-      return metric.threshold * 10 ** below;
-    case 'accuracy':
-      return roundNoise(metric.threshold - ACCURACY_STEP * below);
-    case 'mae':
-      return roundNoise(metric.threshold + MAE_STEP * (below + 1));
-  }
-}
-
-/** Boundaries for 5 down to 1 points, for result displays. */
-export function pointTable(metric: MetricSpec): { points: number; value: number }[] {
-  const table: { points: number; value: number }[] = [];
-  for (let points = MAX_POINTS; points >= 1; points--) table.push({ points, value: boundaryFor(metric, points) });
-  return table;
-}
 
 export const metricNames: Record<MetricKind, string> = {
   mse: 'MSE',
   accuracy: 'accuracy',
   mae: 'MAE',
 };
+
+export function metricOf(rule: ScoringRule): MetricKind {
+  switch (rule.kind) {
+    case 'mse-decades':
+      return 'mse';
+    case 'accuracy-steps':
+      return 'accuracy';
+    case 'mae-vs-naive':
+      return 'mae';
+  }
+}
+
+/** The value as every display writes it, as a number: the grid the points are decided on. */
+export function shownValue(kind: MetricKind, value: number): number {
+  if (!Number.isFinite(value)) return value;
+  switch (kind) {
+    case 'accuracy':
+    case 'mae':
+      return Math.round(value * 1e4) / 1e4;
+    case 'mse':
+      return Number(value.toPrecision(3));
+  }
+}
 
 /**
  * A metric value as every result display writes it (the /grade reply, its chart, the CLI, hints).
@@ -105,28 +55,103 @@ export function formatMetric(kind: MetricKind, value: number | null): string {
   }
 }
 
+export interface ThresholdRow {
+  points: number;
+  /** The bound for these points, on the display grid: at most this (errors) or at least this (accuracy). */
+  value: number;
+}
+
+export interface ThresholdTable {
+  metric: MetricKind;
+  /** 'at-most' for errors (MSE, MAE), 'at-least' for accuracy. */
+  direction: 'at-most' | 'at-least';
+  /** Bounds for 5, 4, 3, 2 and 1 points. */
+  rows: ThresholdRow[];
+  /** How the bounds are derived, in one sentence. */
+  rule: string;
+}
+
+export function directionOf(metric: MetricKind): ThresholdTable['direction'] {
+  return metric === 'accuracy' ? 'at-least' : 'at-most';
+}
+
+function ratioLabel(ratio: number): string {
+  return ratio.toFixed(2);
+}
+
+/** The problem's one threshold table. */
+export function thresholdTable(problem: Pick<ProblemDefinition, 'scoring' | 'baselines'>): ThresholdTable {
+  const rule = problem.scoring;
+  const metric = metricOf(rule);
+  const rows: ThresholdRow[] = [];
+  switch (rule.kind) {
+    case 'mse-decades':
+      for (let points = MAX_POINTS; points >= 1; points--) rows.push({ points, value: shownValue(metric, rule.fullMarks * 10 ** (MAX_POINTS - points)) });
+      return { metric, direction: directionOf(metric), rows, rule: `5 points at MSE ≤ ${formatMetric(metric, rule.fullMarks)}, then one point less for each factor of 10 above it.` };
+    case 'accuracy-steps':
+      for (let points = MAX_POINTS; points >= 1; points--) rows.push({ points, value: shownValue(metric, rule.fullMarks - rule.step * (MAX_POINTS - points)) });
+      return {
+        metric,
+        direction: directionOf(metric),
+        rows,
+        rule: `5 points at accuracy ≥ ${formatMetric(metric, rule.fullMarks)}, then one point less for each ${(rule.step * 100).toFixed(1)}% below it.`,
+      };
+    case 'mae-vs-naive': {
+      const naive = problem.baselines.naive;
+      if (!naive) throw new Error('internal: a time-series problem needs its naive-forecast baseline');
+      rule.ratios.forEach((ratio, index) => rows.push({ points: MAX_POINTS - index, value: shownValue(metric, naive.value * ratio) }));
+      return {
+        metric,
+        direction: directionOf(metric),
+        rows,
+        rule:
+          `Points by the ratio of the MAE to the naive forecast's MAE (${formatMetric(metric, naive.value)}) on the same windows: ` +
+          `${rule.ratios.map((ratio, index) => `${MAX_POINTS - index} at ≤ ${ratioLabel(ratio)}`).join(', ')}.`,
+      };
+    }
+  }
+}
+
+function meets(table: ThresholdTable, shown: number, bound: number): boolean {
+  return table.direction === 'at-most' ? shown <= bound : shown >= bound;
+}
+
+/** Points for a metric value: the most points whose bound the value, as shown, meets. */
+export function pointsFor(table: ThresholdTable, value: number): number {
+  if (!Number.isFinite(value) || (table.direction === 'at-most' && value < 0)) return 0;
+  const shown = shownValue(table.metric, value);
+  return table.rows.find((row) => meets(table, shown, row.value))?.points ?? 0;
+}
+
+/** "≤" or "≥", as the table compares. */
+export function comparison(table: Pick<ThresholdTable, 'direction'>): string {
+  return table.direction === 'at-most' ? '≤' : '≥';
+}
+
 /** Points as marks, the same in Discord and in the terminal: "●●●●○ 4/5". */
 export function pointMarks(points: number, max = MAX_POINTS): string {
   return `${'●'.repeat(points)}${'○'.repeat(Math.max(0, max - points))} ${points}/${max}`;
 }
 
 /**
- * One line toward the next point. `sampleCount` (for accuracy) turns the gap into a number of
- * samples that must flip to correct.
+ * One line toward the next point, with the same bounds as the table. `sampleCount` (for accuracy)
+ * turns the gap into a number of samples that must flip to correct.
  */
-export function hintFor(metric: MetricSpec, value: number, points: number, sampleCount?: number): string {
-  const name = metricNames[metric.kind];
+export function hintFor(table: ThresholdTable, value: number, points: number, sampleCount?: number): string {
+  const name = metricNames[table.metric];
   if (!Number.isFinite(value)) {
     return 'Your model produced NaN or infinite outputs: check for NaN weights, a learning rate that diverged, or unscaled inputs.';
   }
-  if (points >= MAX_POINTS) return `Full marks: ${name} ${formatMetric(metric.kind, value)} meets the threshold ${formatMetric(metric.kind, metric.threshold)}.`;
+  const format = (v: number) => formatMetric(table.metric, v);
+  const full = table.rows[0];
+  if (points >= MAX_POINTS) return `Full marks: ${name} ${format(value)} is within the 5-point bound ${comparison(table)} ${format(full.value)}.`;
   const next = points + 1;
-  const target = boundaryFor(metric, next);
+  const target = table.rows.find((row) => row.points === next) ?? full;
   const nextLabel = `${next} point${next === 1 ? '' : 's'}`;
-  if (metric.kind === 'accuracy') {
-    const more = sampleCount ? Math.max(1, Math.ceil(roundNoise((target - value) * sampleCount))) : undefined;
+  if (table.direction === 'at-least') {
+    const more = sampleCount ? Math.max(1, Math.ceil(Math.round((target.value - value) * sampleCount * 1e6) / 1e6)) : undefined;
     const gap = more ? ` (${more} more correct of ${sampleCount})` : '';
-    return `${name} ${formatMetric('accuracy', value)}: reach ${formatMetric('accuracy', target)}${gap} for ${nextLabel}; full marks at ${formatMetric('accuracy', metric.threshold)}.`;
+    return `${name} ${format(value)}: reach ${format(target.value)}${gap} for ${nextLabel}; full marks at ${format(full.value)}.`;
   }
-  return `${name} ${formatMetric(metric.kind, value)}: get it to ${formatMetric(metric.kind, target)} or lower for ${nextLabel}; full marks at ${formatMetric(metric.kind, metric.threshold)}.`;
+  return `${name} ${format(value)}: get it to ${format(target.value)} or lower for ${nextLabel}; full marks at ${format(full.value)} or lower.`;
 }

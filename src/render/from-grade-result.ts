@@ -2,6 +2,7 @@
 // classification, forecast against actual for time series, predictions against the line for
 // regression. Non-finite outputs have nothing to draw.
 import type { GradeResult } from '../grading/grader.ts';
+import { fullMarksText } from '../grading/result-text.ts';
 import { formatMetric } from '../grading/scoring.ts';
 import { confusionMatrixSvg } from './confusion-matrix.ts';
 import { forecastSvg } from './forecast.ts';
@@ -10,9 +11,8 @@ import { regressionSvg } from './regression.ts';
 
 /** One line under the title: the metric against full marks, the points, the sample count. */
 export function gradeSubtitle(result: GradeResult): string {
-  const direction = result.metric === 'accuracy' ? '≥' : '≤';
   const parts = [
-    `${result.metricName} ${formatMetric(result.metric, result.value)} (full marks at ${direction} ${formatMetric(result.metric, result.threshold)})`,
+    `${result.metricName} ${formatMetric(result.metric, result.value)} (${fullMarksText(result)})`,
     `${result.points}/${result.maxPoints} points`,
     `${result.sampleCount} samples`,
   ];

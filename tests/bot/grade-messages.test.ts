@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resultMessage } from '../../src/bot/ui/grade-messages.ts';
 import type { GradeResult } from '../../src/grading/grader.ts';
-import { hintFor, pointTable } from '../../src/grading/scoring.ts';
+import { requireProblem } from '../../problems/index.ts';
+import { baselineScores } from '../../src/grading/baselines.ts';
+import { hintFor, thresholdTable } from '../../src/grading/scoring.ts';
 import type { Submission } from '../../src/submissions/submission-service.ts';
 
-const metric = { kind: 'mse', threshold: 1e-4 } as const;
+const table = thresholdTable(requireProblem('linear-a'));
 const value = 2.5e-3;
 
 const graded: GradeResult = {
@@ -15,15 +17,15 @@ const graded: GradeResult = {
   metric: 'mse',
   metricName: 'MSE',
   value,
-  threshold: metric.threshold,
-  thresholds: pointTable(metric),
+  thresholds: table.rows,
+  baselines: baselineScores(requireProblem('linear-a'), table),
   sampleCount: 11,
   backend: 'wasm',
   format: 'keras2-h5',
   model: { inputShape: [null, 1], outputShape: [null, 1], inputDtype: 'float32', paramCount: 2, layerCount: 1 },
   timings: { queuedMs: 0, preparationMs: 0, importMs: 10, evaluateMs: 5, totalMs: 15 },
   details: { kind: 'regression', residuals: { count: 11, mean: 0, meanAbs: 0.05, rmse: 0.05, maxAbs: 0.05, p50Abs: 0.05, p90Abs: 0.05, p99Abs: 0.05 } },
-  hint: hintFor(metric, value, 3),
+  hint: hintFor(table, value, 3),
   notes: [],
 };
 
@@ -35,8 +37,11 @@ describe('the /grade result message', () => {
     const embed = resultMessage(submission, graded).embeds[0].toJSON();
     expect(embed.title).toBe('Basic model: Y = X + 9: ●●●○○ 3/5');
     expect(embed.description).toContain('**MSE**: 0.00250 on 11 samples');
+    // The member's value next to what a model that learned nothing scores on the same data.
+    expect(embed.description).toContain('6,282× lower MSE than always the training mean (9.5) at 15.7');
+    expect(embed.fields?.find((field) => field.name === 'Baselines')?.value).toBe('always the training mean (9.5): 15.7 (0 pts)');
     const points = embed.fields?.find((field) => field.name === 'Points')?.value;
     expect(points?.split('\n')).toEqual(['5 pts: ≤ 1.00e-4', '4 pts: ≤ 0.00100', '**3 pts: ≤ 0.0100**', '2 pts: ≤ 0.100', '1 pts: ≤ 1.00']);
-    expect(embed.fields?.find((field) => field.name === 'Next point')?.value).toBe('MSE 0.00250: get it to 0.00100 or lower for 4 points; full marks at 1.00e-4.');
+    expect(embed.fields?.find((field) => field.name === 'Next point')?.value).toBe('MSE 0.00250: get it to 0.00100 or lower for 4 points; full marks at 1.00e-4 or lower.');
   });
 });

@@ -6,23 +6,42 @@ import { datasets } from '../../src/datasets/registry.ts';
 import { categoryName, PROBLEM_CATEGORIES } from '../../src/grading/categories.ts';
 import { checkCompatibility, formatShape } from '../../src/grading/compatibility.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
+import { baselineScores } from '../../src/grading/baselines.ts';
+import { formatMetric, thresholdTable } from '../../src/grading/scoring.ts';
+import { markdownForDiscord } from '../../src/bot/ui/discord-markdown.ts';
+import { baselinesOverTheirCap, catalogPointsMarkdown, generatedSection, problemPointsMarkdown } from '../../problems/points-docs.ts';
 
 const problemsDir = path.resolve(import.meta.dirname, '..', '..', 'problems');
 
 describe('problem catalog', () => {
   it('holds the nine problems of the spec with their categories, metrics and thresholds', () => {
-    const table = problemCatalog.map((p) => [p.id, p.category, p.weight, p.metric.kind, p.metric.threshold]);
+    const naiveRatios = { kind: 'mae-vs-naive', ratios: [0.95, 1.0, 1.15, 1.3, 1.45] };
+    const table = problemCatalog.map((p) => [p.id, p.category, p.weight, p.scoring]);
     expect(table).toEqual([
-      ['linear-a', 1, 1, 'mse', 1e-4],
-      ['linear-b', 1, 1, 'mse', 1e-3],
-      ['linear-c', 1, 1, 'mse', 1e-4],
-      ['mnist', 2, 2, 'accuracy', 0.91],
-      ['horse-or-human', 3, 3, 'accuracy', 0.83],
-      ['bbc-news', 4, 4, 'accuracy', 0.91],
-      ['sunspots', 5, 5, 'mae', 0.15],
-      ['daily-min-temperatures', 5, 5, 'mae', 0.19],
-      ['daily-max-temperatures', 5, 5, 'mae', 0.2],
+      ['linear-a', 1, 1, { kind: 'mse-decades', fullMarks: 1e-4 }],
+      ['linear-b', 1, 1, { kind: 'mse-decades', fullMarks: 1e-3 }],
+      ['linear-c', 1, 1, { kind: 'mse-decades', fullMarks: 1e-4 }],
+      ['mnist', 2, 2, { kind: 'accuracy-steps', fullMarks: 0.985, step: 0.005 }],
+      ['horse-or-human', 3, 3, { kind: 'accuracy-steps', fullMarks: 0.83, step: 0.03 }],
+      ['bbc-news', 4, 4, { kind: 'accuracy-steps', fullMarks: 0.91, step: 0.03 }],
+      ['sunspots', 5, 5, naiveRatios],
+      ['daily-min-temperatures', 5, 5, naiveRatios],
+      ['daily-max-temperatures', 5, 5, naiveRatios],
     ]);
+  });
+
+  it('lets no baseline score more than it may: the constant model 0, the naive forecast 4', () => {
+    expect(problemCatalog.flatMap(baselinesOverTheirCap)).toEqual([]);
+    for (const problem of problemCatalog) {
+      const scores = baselineScores(problem, thresholdTable(problem));
+      expect(scores.find((baseline) => baseline.id === 'constant')?.points, problem.id).toBe(0);
+      if (problem.category === 5) expect(scores.find((baseline) => baseline.id === 'naive')?.points, problem.id).toBe(4);
+    }
+  });
+
+  it('shows the same table in the top README as the code builds', () => {
+    const topReadme = readFileSync(path.join(problemsDir, '..', 'README.md'), 'utf8');
+    expect(generatedSection(topReadme, 'points'), 'run npm run problems:generate').toBe(catalogPointsMarkdown(problemCatalog));
   });
 
   it('covers the five exam categories, each with its name', () => {
@@ -60,11 +79,22 @@ describe('problem catalog', () => {
 
       it('has a README that fits a Discord embed and names the problem', () => {
         expect(readme.length).toBeLessThanOrEqual(4000);
+        expect(markdownForDiscord(readme).length).toBeLessThanOrEqual(4096);
         expect(readme.startsWith('## ')).toBe(true);
         expect(readme).toContain(`problem \`${problem.id}\``);
-        const { kind, threshold } = problem.metric;
-        const fullMarks = kind === 'mse' ? `<= ${threshold.toExponential()} | 5` : kind === 'accuracy' ? `>= ${Math.round(threshold * 100)}% | 5` : `target is MAE ${threshold}`;
-        expect(readme).toContain(fullMarks);
+      });
+
+      it('states the points table and the baselines the code builds', () => {
+        expect(generatedSection(readme, 'points'), 'run npm run problems:generate').toBe(problemPointsMarkdown(problem));
+      });
+
+      it('shows in Discord without raw table rows or HTML comments', () => {
+        const shown = markdownForDiscord(readme);
+        expect(shown).not.toMatch(/^\s*\|/m);
+        expect(shown).not.toContain('<!--');
+        const five = thresholdTable(problem).rows[0];
+        expect(shown).toMatch(new RegExp(`≤|≥`));
+        expect(shown).toContain(`${formatMetric(thresholdTable(problem).metric, five.value)}  5`);
       });
 
       it('has a starter that downloads the canonical data, keeps the fixed code and saves model.h5', () => {

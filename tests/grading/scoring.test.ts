@@ -1,101 +1,112 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyPoints, boundaryFor, formatMetric, hintFor, maePoints, msePoints, pointMarks, pointTable, pointsFor } from '../../src/grading/scoring.ts';
+import { requireProblem } from '../../problems/index.ts';
+import type { ProblemBaselines, ScoringRule } from '../../src/grading/problem-types.ts';
+import { formatMetric, hintFor, pointMarks, pointsFor, thresholdTable } from '../../src/grading/scoring.ts';
 
-describe('msePoints', () => {
-  it('gives 5 at or under the threshold and one point less per factor of 10', () => {
-    expect(msePoints(0, 1e-4)).toBe(5);
-    expect(msePoints(1e-4, 1e-4)).toBe(5);
-    expect(msePoints(1.01e-4, 1e-4)).toBe(4);
-    expect(msePoints(1e-3, 1e-4)).toBe(4);
-    expect(msePoints(1.1e-3, 1e-4)).toBe(3);
-    expect(msePoints(1e-2, 1e-4)).toBe(3);
-    expect(msePoints(0.1, 1e-4)).toBe(2);
-    expect(msePoints(1, 1e-4)).toBe(1);
-    expect(msePoints(1.5, 1e-4)).toBe(0);
-    expect(msePoints(0.003, 1e-3)).toBe(4);
-  });
+const noBaselines: ProblemBaselines = { constant: { value: 0, answer: '0' } };
+const tableFor = (scoring: ScoringRule, baselines: ProblemBaselines = noBaselines) => thresholdTable({ scoring, baselines });
 
-  it('scores NaN and infinity 0', () => {
-    expect(msePoints(Number.NaN, 1e-4)).toBe(0);
-    expect(msePoints(Number.POSITIVE_INFINITY, 1e-4)).toBe(0);
-  });
-});
+describe('MSE: 5 at or under full marks, one point less per factor of 10', () => {
+  const table = tableFor({ kind: 'mse-decades', fullMarks: 1e-4 });
 
-describe('accuracyPoints', () => {
-  it('keeps the higher point for a value exactly on a step despite floating point', () => {
-    // (0.91 - 0.88) / 0.03 is 1.0000000000000018 in binary floating point.
-    expect(accuracyPoints(0.88, 0.91)).toBe(4);
-    expect(accuracyPoints(0.85, 0.91)).toBe(3);
-    expect(accuracyPoints(0.82, 0.91)).toBe(2);
-    expect(accuracyPoints(0.8, 0.83)).toBe(4);
-  });
-
-  it('steps by 0.03 below the threshold', () => {
-    expect(accuracyPoints(0.91, 0.91)).toBe(5);
-    expect(accuracyPoints(0.99, 0.91)).toBe(5);
-    expect(accuracyPoints(0.9099, 0.91)).toBe(4);
-    expect(accuracyPoints(0.8799, 0.91)).toBe(3);
-    expect(accuracyPoints(0.79, 0.91)).toBe(1);
-    expect(accuracyPoints(0.7899, 0.91)).toBe(0);
-    expect(accuracyPoints(0.5, 0.83)).toBe(0);
-    expect(accuracyPoints(Number.NaN, 0.91)).toBe(0);
-  });
-});
-
-describe('maePoints', () => {
-  it('follows clamp(ceil(5 - 100 (MAE - t)), 0, 5) between steps', () => {
-    expect(maePoints(0.1, 0.15)).toBe(5);
-    expect(maePoints(0.15, 0.15)).toBe(5);
-    expect(maePoints(0.155, 0.15)).toBe(5);
-    expect(maePoints(0.165, 0.15)).toBe(4);
-    expect(maePoints(0.175, 0.15)).toBe(3);
-    expect(maePoints(0.195, 0.15)).toBe(1);
-    expect(maePoints(0.205, 0.15)).toBe(0);
-    expect(maePoints(1, 0.15)).toBe(0);
-  });
-
-  it('keeps 5 at exactly t + 0.01 and the higher point on every step', () => {
-    expect(maePoints(0.16, 0.15)).toBe(5);
-    expect(maePoints(0.13, 0.12)).toBe(5);
-    expect(maePoints(0.2, 0.19)).toBe(5);
-    expect(maePoints(0.21, 0.2)).toBe(5);
-    expect(maePoints(0.17, 0.15)).toBe(4);
-    expect(maePoints(0.14, 0.12)).toBe(4);
-  });
-
-  it('matches the exam formula min(5, ceil(17 - 100 MAE)) for t = 0.12 off the steps', () => {
-    for (const mae of [0.05, 0.121, 0.1299, 0.1301, 0.1405, 0.163, 0.1687]) {
-      expect(maePoints(mae, 0.12)).toBe(Math.max(0, Math.min(5, Math.ceil(17 - 100 * mae))));
+  it('lists the bounds and scores on them', () => {
+    expect(table.rows).toEqual([
+      { points: 5, value: 1e-4 },
+      { points: 4, value: 1e-3 },
+      { points: 3, value: 1e-2 },
+      { points: 2, value: 0.1 },
+      { points: 1, value: 1 },
+    ]);
+    for (const [value, points] of [[0, 5], [1e-4, 5], [1.01e-4, 4], [1e-3, 4], [1.1e-3, 3], [1e-2, 3], [0.1, 2], [1, 1], [1.5, 0]] as const) {
+      expect(pointsFor(table, value), `MSE ${value}`).toBe(points);
     }
   });
 
-  it('scores NaN 0', () => {
-    expect(maePoints(Number.NaN, 0.15)).toBe(0);
-    expect(pointsFor({ kind: 'mae', threshold: 0.15 }, Number.NaN)).toBe(0);
+  it('decides on the value as shown, to 3 significant digits', () => {
+    // Shown as 1.00e-4, the 5-point bound: 5 points, not the 4 a comparison of the raw value gives.
+    expect(pointsFor(table, 1.0004e-4)).toBe(5);
+    expect(pointsFor(table, 1.006e-4)).toBe(4);
+  });
+
+  it('scores NaN, infinity and negative values 0', () => {
+    expect(pointsFor(table, Number.NaN)).toBe(0);
+    expect(pointsFor(table, Number.POSITIVE_INFINITY)).toBe(0);
+    expect(pointsFor(table, -1)).toBe(0);
   });
 });
 
-describe('boundaries and hints', () => {
-  it('lists the value needed for each point', () => {
-    expect(pointTable({ kind: 'accuracy', threshold: 0.91 }).map((row) => row.value)).toEqual([0.91, 0.88, 0.85, 0.82, 0.79]);
-    expect(pointTable({ kind: 'mae', threshold: 0.15 }).map((row) => row.value)).toEqual([0.16, 0.17, 0.18, 0.19, 0.2]);
-    expect(boundaryFor({ kind: 'mse', threshold: 1e-4 }, 3)).toBeCloseTo(1e-2, 12);
-    for (const metric of [
-      { kind: 'accuracy', threshold: 0.83 },
-      { kind: 'mae', threshold: 0.19 },
-      { kind: 'mse', threshold: 1e-3 },
-    ] as const) {
-      for (let points = 1; points <= 5; points++) expect(pointsFor(metric, boundaryFor(metric, points))).toBe(points);
+describe('accuracy: 5 at or over full marks, one point less per step below', () => {
+  it('MNIST: 5 at 98.5%, then one point per 0.5%', () => {
+    const table = thresholdTable(requireProblem('mnist'));
+    expect(table.rows.map((row) => row.value)).toEqual([0.985, 0.98, 0.975, 0.97, 0.965]);
+    for (const [value, points] of [[0.9999, 5], [0.985, 5], [0.9849, 4], [0.98, 4], [0.975, 3], [0.9701, 2], [0.965, 1], [0.9649, 0], [0.91, 0]] as const) {
+      expect(pointsFor(table, value), `accuracy ${value}`).toBe(points);
     }
   });
 
-  it('says what the next point needs', () => {
-    expect(hintFor({ kind: 'accuracy', threshold: 0.91 }, 0.87, 3, 10000)).toBe(
-      'accuracy 87.00%: reach 88.00% (100 more correct of 10000) for 4 points; full marks at 91.00%.',
-    );
-    expect(hintFor({ kind: 'mae', threshold: 0.15 }, 0.175, 3)).toContain('0.1700 or lower for 4 points');
-    expect(hintFor({ kind: 'mse', threshold: 1e-4 }, 5e-5, 5)).toMatch(/^Full marks/);
-    expect(hintFor({ kind: 'mse', threshold: 1e-4 }, Number.NaN, 0)).toMatch(/NaN/);
+  it('keeps the 0.03 steps of horse-or-human and bbc-news, the higher point exactly on a step', () => {
+    const bbc = thresholdTable(requireProblem('bbc-news'));
+    expect(bbc.rows.map((row) => row.value)).toEqual([0.91, 0.88, 0.85, 0.82, 0.79]);
+    // (0.91 - 0.88) / 0.03 is 1.0000000000000018 in binary floating point; the bound is still 0.88.
+    expect(pointsFor(bbc, 0.88)).toBe(4);
+    expect(pointsFor(bbc, 0.7899)).toBe(0);
+    const horses = thresholdTable(requireProblem('horse-or-human'));
+    // 212 of 256 is 82.81% as shown: under 83.00%, so 4 points.
+    expect(pointsFor(horses, 212 / 256)).toBe(4);
+    expect(pointsFor(horses, 213 / 256)).toBe(5);
+    expect(pointsFor(horses, 0.5)).toBe(0);
+  });
+});
+
+describe('time series: the MAE as a ratio of the naive forecast\'s MAE', () => {
+  const naive = 0.040522778033063644;
+  const table = tableFor({ kind: 'mae-vs-naive', ratios: [0.95, 1.0, 1.15, 1.3, 1.45] }, { constant: { value: 0.1268, answer: '0.209' }, naive: { value: naive, answer: 'last' } });
+
+  it('derives the bounds from the naive MAE, rounded to 4 decimals', () => {
+    expect(table.rows).toEqual([
+      { points: 5, value: 0.0385 },
+      { points: 4, value: 0.0405 },
+      { points: 3, value: 0.0466 },
+      { points: 2, value: 0.0527 },
+      { points: 1, value: 0.0588 },
+    ]);
+    expect(table.rule).toContain('5 at ≤ 0.95, 4 at ≤ 1.00, 3 at ≤ 1.15, 2 at ≤ 1.30, 1 at ≤ 1.45');
+  });
+
+  it('gives the naive forecast itself 4 points and the training mean 0', () => {
+    expect(pointsFor(table, naive)).toBe(4);
+    expect(pointsFor(table, 0.1268)).toBe(0);
+    expect(pointsFor(table, naive * 0.95)).toBe(5);
+    expect(pointsFor(table, 0.03)).toBe(5);
+  });
+
+  it('never contradicts what the member sees: 0.03854 shows as 0.0385, the 5-point bound', () => {
+    expect(formatMetric('mae', 0.03854)).toBe('0.0385');
+    expect(pointsFor(table, 0.03854)).toBe(5);
+    expect(formatMetric('mae', 0.03856)).toBe('0.0386');
+    expect(pointsFor(table, 0.03856)).toBe(4);
+  });
+
+  it('refuses to build a table without the naive baseline', () => {
+    expect(() => tableFor({ kind: 'mae-vs-naive', ratios: [0.95, 1.0, 1.15, 1.3, 1.45] })).toThrow(/naive/);
+  });
+});
+
+describe('hints use the table\'s bounds', () => {
+  const table = thresholdTable(requireProblem('sunspots'));
+
+  it('says what the next point needs, and never that a 4-point model meets full marks', () => {
+    const four = table.rows[1].value;
+    const hint = hintFor(table, four, pointsFor(table, four));
+    expect(pointsFor(table, four)).toBe(4);
+    expect(hint).toBe(`MAE ${four.toFixed(4)}: get it to ${table.rows[0].value.toFixed(4)} or lower for 5 points; full marks at ${table.rows[0].value.toFixed(4)} or lower.`);
+    expect(hintFor(table, table.rows[0].value, 5)).toBe(`Full marks: MAE ${table.rows[0].value.toFixed(4)} is within the 5-point bound ≤ ${table.rows[0].value.toFixed(4)}.`);
+  });
+
+  it('counts the samples an accuracy needs', () => {
+    const mnist = thresholdTable(requireProblem('mnist'));
+    expect(hintFor(mnist, 0.9712, 2, 10000)).toBe('accuracy 97.12%: reach 97.50% (38 more correct of 10000) for 3 points; full marks at 98.50%.');
+    expect(hintFor(mnist, Number.NaN, 0)).toMatch(/NaN/);
   });
 });
 

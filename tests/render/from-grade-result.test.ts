@@ -15,8 +15,8 @@ function result(overrides: Partial<GradeResult>): GradeResult {
     metric: 'accuracy',
     metricName: 'accuracy',
     value: 0.975,
-    threshold: 0.91,
-    thresholds: [],
+    thresholds: [{ points: 5, value: 0.91 }],
+    baselines: [],
     sampleCount: 10000,
     backend: 'wasm',
     format: 'keras-h5',
@@ -57,7 +57,7 @@ describe('picture for a grade result', () => {
       metric: 'mae',
       metricName: 'MAE',
       value: 0.04,
-      threshold: 0.05,
+      thresholds: [{ points: 5, value: 0.05 }],
       details: { kind: 'time-series', residuals },
       chart: { kind: 'time-series', start: 3000, actual, forecast: actual.map((v) => v + 0.02) },
     });
@@ -75,7 +75,7 @@ describe('picture for a grade result', () => {
       metric: 'mse',
       metricName: 'MSE',
       value: 0.5,
-      threshold: 0.001,
+      thresholds: [{ points: 5, value: 0.001 }],
       details: { kind: 'regression', residuals },
       chart: { kind: 'regression', points: [0, 1, 2, 3].map((x) => ({ x, expected: 2 * x, predicted: 2 * x + 0.5 })) },
     });

@@ -3,6 +3,7 @@ import { asText } from './member-text.ts';
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import type { GradeProgress, GradeResult } from '../../grading/grader.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
+import { baselineLines, thresholdLines, versusBaseline } from '../../grading/result-text.ts';
 import { formatMetric, pointMarks } from '../../grading/scoring.ts';
 import type { Submission } from '../../submissions/submission-service.ts';
 import type { Refusal } from '../../submissions/grade-intake.ts';
@@ -59,11 +60,9 @@ export function refusalText(refusal: Refusal, catalog: readonly ProblemDefinitio
   return `You have used your ${refusal.perHour} grades for this hour. You can grade again <t:${Math.ceil(refusal.retryAt.getTime() / 1000)}:R>.`;
 }
 
-function thresholdLines(result: GradeResult): string {
-  const comparison = result.metric === 'accuracy' ? '≥' : '≤';
-  return result.thresholds
-    .filter((t) => t.points >= 1)
-    .map((t) => `${t.points === result.points ? '**' : ''}${t.points} pts: ${comparison} ${formatMetric(result.metric, t.value)}${t.points === result.points ? '**' : ''}`)
+function pointsField(result: GradeResult): string {
+  return thresholdLines(result)
+    .map((line, index) => (result.thresholds[index].points === result.points ? `**${line}**` : line))
     .join('\n');
 }
 
@@ -98,6 +97,7 @@ export function resultMessage(
     .setDescription(
       [
         `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
+        versusBaseline(result),
         result.message === undefined ? undefined : asText(result.message, 1500),
         options.reused ? '_This file was graded before: here is its stored result._' : undefined,
       ]
@@ -105,7 +105,9 @@ export function resultMessage(
         .join('\n')
         .slice(0, 4000),
     )
-    .addFields({ name: 'Points', value: thresholdLines(result) || '-', inline: true });
+    .addFields({ name: 'Points', value: pointsField(result) || '-', inline: true });
+  const baselines = baselineLines(result);
+  if (baselines.length > 0) embed.addFields({ name: 'Baselines', value: baselines.join('\n').slice(0, 1024), inline: true });
   const details = detailLines(result);
   if (details) embed.addFields({ name: 'Details', value: details, inline: true });
   embed.addFields({ name: 'Next point', value: asText(result.hint) || '-' });

@@ -2,6 +2,7 @@
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { categoryName, PROBLEM_CATEGORIES } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
+import { markdownForDiscord } from './discord-markdown.ts';
 
 /** Autocomplete choices: problems whose id or title contains what was typed. */
 export function matchProblems(catalog: readonly ProblemDefinition[], typed: string): Array<{ name: string; value: string }> {
@@ -38,7 +39,7 @@ export function statementMessage(problem: ProblemDefinition, statement: string, 
   const embed = new EmbedBuilder()
     .setTitle(problem.title.slice(0, 256))
     .setColor(0xff6f00)
-    .setDescription(statement.slice(0, 4000))
+    .setDescription(markdownForDiscord(statement).slice(0, 4096))
     .addFields(
       { name: 'Category', value: `${problem.category}. ${categoryName(problem.category)} (weight ${problem.weight})`, inline: true },
       { name: 'Dataset', value: problem.dataLink.slice(0, 1024), inline: true },

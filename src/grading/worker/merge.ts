@@ -4,7 +4,7 @@
 // then computed as evaluate() computes them for the whole set.
 import { classificationHint, nonFiniteMessage, type ClassificationDetails } from '../evaluate.ts';
 import type { ProblemDefinition } from '../problem-types.ts';
-import { hintFor, pointsFor } from '../scoring.ts';
+import { hintFor, pointsFor, thresholdTable } from '../scoring.ts';
 import { shardRange, type GradeResult } from './protocol.ts';
 
 export function mergeShardResults(problem: ProblemDefinition, shards: GradeResult[]): GradeResult {
@@ -19,6 +19,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
     totalMs: Math.max(...shards.map((s) => s.timings.totalMs)),
   };
   const base = { ...first, sampleCount: total, timings };
+  const table = thresholdTable(problem);
 
   const nonFinite = shards.filter((shard) => shard.details.kind === 'non-finite');
   if (nonFinite.length > 0) {
@@ -34,7 +35,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
       ...rest,
       value: null,
       points: 0,
-      hint: hintFor(problem.metric, Number.NaN, 0),
+      hint: hintFor(table, Number.NaN, 0),
       message: nonFiniteMessage(count, total, firstIndex),
       details: { kind: 'non-finite', nonFiniteCount: count, firstNonFiniteIndex: firstIndex },
     };
@@ -60,7 +61,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
     unassignedPredictions: parts.reduce((sum, part) => sum + part.unassignedPredictions, 0),
   };
   const value = correct / total;
-  const points = pointsFor(problem.metric, value);
-  const hint = classificationHint(problem.metric, value, points, total, perClass);
+  const points = pointsFor(table, value);
+  const hint = classificationHint(table, value, points, total, perClass);
   return { ...base, value, points, hint, details };
 }

@@ -3,6 +3,8 @@
 import type { ClassificationDetails, NonFiniteDetails, ResidualSummary } from '../evaluate.ts';
 import type { MetricKind, ProblemDefinition } from '../problem-types.ts';
 import type { TfBackendName } from '../tf-backend.ts';
+import type { BaselineScore } from '../baselines.ts';
+import type { ThresholdRow } from '../scoring.ts';
 
 export type GradeStage = 'queued' | 'importing' | 'evaluating' | 'scoring';
 
@@ -84,10 +86,10 @@ export interface GradeResult {
   metric: MetricKind;
   metricName: string;
   value: number | null;
-  /** Full marks at or under (mse, mae) or at or over (accuracy) this value. */
-  threshold: number;
-  /** The value needed for 5, 4, ... 1 points. */
-  thresholds: { points: number; value: number }[];
+  /** The problem's threshold table: the bound for 5, 4, ... 1 points, at most (mse, mae) or at least (accuracy). */
+  thresholds: ThresholdRow[];
+  /** What models that learned nothing score on the same data, strongest first. */
+  baselines: BaselineScore[];
   sampleCount: number;
   backend: TfBackendName;
   format: string;
