@@ -51,7 +51,13 @@ export function timeSeriesProblem(spec: {
     title: `Time series: ${spec.title}`,
     weight: 5,
     dataset: spec.id,
-    input: { shape: [spec.windowSize, 1], description: `a window of ${spec.windowSize} normalised values`, values: 'float' },
+    // A Dense model on the flat window, (None, window), is fed the same values without the feature axis.
+    input: {
+      shape: [spec.windowSize, 1],
+      alternativeShapes: [[spec.windowSize]],
+      description: `a window of ${spec.windowSize} normalised values`,
+      values: 'float',
+    },
     output: {
       units: [1],
       description: 'the next value: output (batch, 1), or (batch, time, 1) whose last step is the forecast',

@@ -86,7 +86,7 @@ export interface EvaluationOutcome {
   baselines: BaselineScore[];
   sampleCount: number;
   hint: string;
-  /** Set when something the member should know happened (non-finite outputs). */
+  /** Set when something the member should know happened (non-finite outputs, an image model that rescales pixels twice). */
   message?: string;
   adaptationNotes: string[];
   details: EvaluationDetails;
@@ -145,6 +145,46 @@ export function lastLayerActivation(model: LayersModel): string | undefined {
     return typeof activation === 'string' ? activation : undefined;
   }
   return undefined;
+}
+
+/**
+ * The scale of a Rescaling layer the model applies to its input before anything else (looking
+ * inside a nested Sequential such as a preprocessing block), or undefined.
+ */
+export function inputRescalingScale(model: LayersModel): number | undefined {
+  let layers: unknown[] = model.layers;
+  for (let depth = 0; depth < 10; depth++) {
+    const first = layers.find((layer) => (layer as { getClassName?: () => string }).getClassName?.() !== 'InputLayer');
+    if (!first) return undefined;
+    const nested = (first as { layers?: unknown[] }).layers;
+    if (Array.isArray(nested) && nested.length > 0) {
+      layers = nested;
+      continue;
+    }
+    if ((first as { getClassName?: () => string }).getClassName?.() !== 'Rescaling') return undefined;
+    const scale = (first as { getConfig: () => Record<string, unknown> }).getConfig().scale;
+    return typeof scale === 'number' ? scale : undefined;
+  }
+  return undefined;
+}
+
+/** An accuracy within 0.1 of always answering the most frequent class: about as well as a constant. */
+export function nearConstant(problem: Pick<ProblemDefinition, 'baselines'>, accuracy: number): boolean {
+  return accuracy < problem.baselines.constant.value + 0.1;
+}
+
+/**
+ * Said when a model that divides its input by about 255 itself scores about as well as always
+ * answering one class: the grader already feeds pixels divided by 255, so the model sees values
+ * near 0.
+ */
+export function rescaledTwiceMessage(scale: number): string {
+  return (
+    `Your model begins with Rescaling(${Number(scale.toPrecision(3))}), but the grader already feeds pixels divided by 255 (0 to 1), ` +
+    'so your model sees values close to 0 and answers about as well as a constant. The layers after Rescaling already expect 0-1 values: ' +
+    'save the model without that layer (e.g. tf.keras.Sequential(model.layers[1:]) for a Sequential model) and upload it again, ' +
+    'or scale the images in the data pipeline instead of inside the model.'
+  );
 }
 
 /** Number of samples and a filler writing sample i (already divided, as float) into a batch buffer. */
@@ -389,11 +429,14 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     details.kind === 'classification'
       ? classificationHint(table, value, points, sampleCount, details.perClass)
       : hintFor(table, value, points);
+  const scale = set.kind === 'classification' && set.inputDivisor === 255 ? inputRescalingScale(model) : undefined;
+  const message = scale !== undefined && scale <= 1 / 100 && nearConstant(problem, value) ? rescaledTwiceMessage(scale) : undefined;
   return {
     ...base,
     value,
     points,
     hint,
+    ...(message ? { message } : {}),
     details,
   };
 }

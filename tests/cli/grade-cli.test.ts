@@ -5,6 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireProblem } from '../../problems/index.ts';
+import { thresholdTable } from '../../src/grading/scoring.ts';
 import { cleanEnv, PROJECT_ROOT, runCli } from '../support/run-cli.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
@@ -38,7 +40,8 @@ describe('tf-study-bot grade', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^linear-a · Basic model: Y = X \+ 9$/m);
     expect(run.stdout).toMatch(/^points {4}●●●●● 5\/5$/m);
-    expect(run.stdout).toMatch(/^MSE {7}8\.24e-5 \(full marks at <= 1\.00e-4, over 11 samples\)$/m);
+    expect(run.stdout).toMatch(/^MSE {7}8\.24e-5 \(full marks at ≤ 1\.00e-4, over 11 samples\)$/m);
+    expect(run.stdout).toMatch(/^baseline  \d{3},\d{3}× lower MSE than always the training mean \(9\.5\) at 15\.7$/m);
     expect(run.stdout).toMatch(/^timings {3}import .* \(backend wasm\)$/m);
     expect(run.stdout).toMatch(/^hint {6}Full marks/m);
   });
@@ -110,16 +113,26 @@ describe('tf-study-bot problems', () => {
   it('--json lists the nine problems with their metrics', async () => {
     const run = await runCli(['problems', '--json'], { env });
     expect(run.code).toBe(0);
-    const problems = JSON.parse(run.stdout) as { id: string; category: number; metric: { kind: string; threshold: number } }[];
+    const problems = JSON.parse(run.stdout) as { id: string; category: number; thresholds: { rows: { points: number; value: number }[] } }[];
     expect(problems.map((p) => p.id)).toEqual([
       'linear-a', 'linear-b', 'linear-c', 'mnist', 'horse-or-human', 'bbc-news', 'sunspots', 'daily-min-temperatures', 'daily-max-temperatures',
     ]);
-    expect(problems.find((p) => p.id === 'horse-or-human')).toMatchObject({ category: 3, metric: { kind: 'accuracy', threshold: 0.83 } });
+    expect(problems.find((p) => p.id === 'horse-or-human')).toMatchObject({
+      category: 3,
+      scoring: { kind: 'accuracy-steps', fullMarks: 0.83, step: 0.03 },
+      thresholds: { metric: 'accuracy', direction: 'at-least', rows: [{ points: 5, value: 0.83 }, { points: 4, value: 0.8 }, { points: 3, value: 0.77 }, { points: 2, value: 0.74 }, { points: 1, value: 0.71 }] },
+      baselines: [{ id: 'constant', name: 'always "horses"', value: 0.5, points: 0 }],
+    });
+    // The same table the statements and the /grade reply show.
+    const sunspots = problems.find((p) => p.id === 'sunspots')!;
+    expect(sunspots.thresholds).toEqual(thresholdTable(requireProblem('sunspots')));
   });
 
   it('prints a table without --json', async () => {
     const run = await runCli(['problems'], { env });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^sunspots\s+5\s+MAE <= 0\.1500\s+\(None, 30, 1\)\s+Time series/m);
+    const five = thresholdTable(requireProblem('sunspots')).rows[0].value.toFixed(4);
+    expect(run.stdout).toMatch(new RegExp(`^sunspots\\s+5\\s+MAE ≤ ${five}\\s+≤ \\S+\\s+naive 0\\.0405 \\(4\\), constant 0\\.1268 \\(0\\)\\s+\\(None, 30, 1\\) or \\(None, 30\\)\\s+Time series`, 'm'));
+    expect(run.stdout).toContain('sunspots: Points by the ratio of the MAE to the naive forecast');
   });
 });

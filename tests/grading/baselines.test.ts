@@ -9,6 +9,7 @@ import { problemCatalog } from '../../problems/index.ts';
 import { loadEvaluationSet } from '../../src/datasets/evaluation-sets.ts';
 import { BASELINE_MAX_POINTS, computeBaselines } from '../../src/grading/baselines.ts';
 import { createGrader, type Grader } from '../../src/grading/grader.ts';
+import { savedTfjsModel } from '../support/bad-input-corpus.ts';
 import { baselineModels } from '../support/baseline-models.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
@@ -44,5 +45,62 @@ describe.each(problemCatalog.map((problem) => [problem.id, problem] as const))('
       expect(result.points, model.id).toBe(BASELINE_MAX_POINTS[model.id]);
       expect(result.baselines.map((baseline) => baseline.id)).toEqual(problem.baselines.naive ? ['naive', 'constant'] : ['constant']);
     }
+  });
+});
+
+describe('a time-series model on the flat window', () => {
+  it('is graded: the Dense model the tips build, (None, 30), is fed the window without its feature axis', async () => {
+    const problem = problemCatalog.find((p) => p.id === 'sunspots')!;
+    const window = 30;
+    const { modelJson, shard } = await savedTfjsModel((tf) => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [window] })] });
+      model.setWeights([tf.tensor2d(Array.from({ length: window }, (_, i) => (i === window - 1 ? 1 : 0)), [window, 1]), tf.tensor1d([0])]);
+      return model;
+    });
+    const result = await grader.grade({
+      problemId: problem.id,
+      files: [
+        { name: 'model.json', bytes: modelJson },
+        { name: 'group1-shard1of1.bin', bytes: shard },
+      ],
+    });
+    expect(result.model.inputShape).toEqual([null, window]);
+    expect(result.notes).toContain('fed as (None, 30) instead of (None, 30, 1)');
+    // It is the naive forecast, so it scores what the naive forecast scores.
+    expect(result.value).toBeCloseTo(problem.baselines.naive!.value, 5);
+    expect(result.points).toBe(4);
+  });
+});
+
+describe('an image model that rescales pixels the grader already scaled', () => {
+  async function horseModel(withRescaling: boolean) {
+    const { modelJson, shard } = await savedTfjsModel((tf) => {
+      const layers = [
+        ...(withRescaling ? [tf.layers.rescaling({ scale: 1 / 255, inputShape: [150, 150, 3] })] : []),
+        tf.layers.globalAveragePooling2d(withRescaling ? {} : { inputShape: [150, 150, 3] }),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ];
+      const model = tf.sequential({ layers });
+      // Answers "horses" whatever it sees: what a model trained on 0-255 pixels does with values near 0.
+      model.setWeights([tf.zeros([3, 2]), tf.tensor1d([5, 0])]);
+      return model;
+    });
+    return [
+      { name: 'model.json', bytes: modelJson },
+      { name: 'group1-shard1of1.bin', bytes: shard },
+    ];
+  }
+
+  it('is told why it scores like a constant and what to change', async () => {
+    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel(true) });
+    expect(result.points).toBe(0);
+    expect(result.message).toContain('begins with Rescaling(0.00392), but the grader already feeds pixels divided by 255');
+    expect(result.message).toContain('save the model without that layer');
+  });
+
+  it('says nothing about Rescaling to a constant model without one', async () => {
+    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel(false) });
+    expect(result.points).toBe(0);
+    expect(result.message).toBeUndefined();
   });
 });

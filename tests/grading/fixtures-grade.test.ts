@@ -83,17 +83,19 @@ describe('real fixtures graded on their problems', () => {
     expect(outcome.sampleCount).toBe(445);
   });
 
-  it('10 (sunspots causal Conv1D + LSTM, sequence output) on sunspots: 5 points, MAE about 0.0405', async () => {
+  it('10 (sunspots causal Conv1D + LSTM, sequence output) on sunspots: 4 points, MAE about 0.0405, no better than the naive forecast', async () => {
     const outcome = await grade('10_sunspots_causalconv1d_lstm_A5_k2.8.h5', 'sunspots');
-    expect(outcome.points).toBe(5);
+    expect(outcome.points).toBe(4);
+    expect(outcome.baselines[0]).toMatchObject({ id: 'naive', points: 4 });
+    expect(outcome.value / outcome.baselines[0].value).toBeGreaterThan(0.95);
     expect(outcome.value).toBeCloseTo(0.0405, 3);
     expect(outcome.sampleCount).toBe(3235 - 3000);
     expect(outcome.adaptationNotes.join(' ')).toMatch(/last step/);
   });
 
-  it('12 (max temperatures Dense per step, float64 input) on daily-max-temperatures: 5 points, MAE about 0.0674', async () => {
+  it('12 (max temperatures Dense per step, float64 input) on daily-max-temperatures: 4 points, MAE about 0.0674, 4% better than the naive forecast', async () => {
     const outcome = await grade('12_maxtemp_dense_float64_B5_k2.9.h5', 'daily-max-temperatures');
-    expect(outcome.points).toBe(5);
+    expect(outcome.points).toBe(4);
     expect(outcome.value).toBeCloseTo(0.0674, 3);
     expect(outcome.sampleCount).toBe(3650 - 2500);
   });

@@ -78,7 +78,7 @@ describe('a pool of two workers', () => {
     expect(mnist.value).toBeCloseTo(0.9888, 4);
     expect(mnist.notes.join(' ')).toMatch(/pins its batch size to 32/);
     expect(mnist.details.kind).toBe('classification');
-    expect(sunspots).toMatchObject({ problem: 'sunspots', points: 5, metric: 'mae' });
+    expect(sunspots).toMatchObject({ problem: 'sunspots', points: 4, metric: 'mae' });
     expect(sunspots.chart?.kind).toBe('time-series');
     expect(linear).toMatchObject({ problem: 'linear-a', points: 5, metric: 'mse' });
     expect(linear.chart?.kind).toBe('regression');

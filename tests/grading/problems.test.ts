@@ -158,11 +158,15 @@ describe('checkCompatibility', () => {
     expect(() => checkCompatibility(bbc, { inputShape: [null, 120], outputShape: [null, 120, 6], inputDtype: 'float32' })).toThrow(/outputs \(None, 120, 6\)/);
   });
 
-  it('accepts any-length windows and sequence outputs for time series only', () => {
+  it('accepts any-length windows, flat windows and sequence outputs for time series only', () => {
     const adaptation = checkCompatibility(sunspots, { inputShape: [null, null, 1], outputShape: [null, null, 1], inputDtype: 'float32' });
     expect(adaptation).toMatchObject({ sampleShape: [30, 1], sequenceOutput: true, outputUnits: 1 });
+    // A Dense model on the flat window, as the tips build it.
+    const flat = checkCompatibility(sunspots, { inputShape: [null, 30], outputShape: [null, 1], inputDtype: 'float32' });
+    expect(flat).toMatchObject({ sampleShape: [30], sequenceOutput: false, outputUnits: 1 });
+    expect(flat.notes).toContain('fed as (None, 30) instead of (None, 30, 1)');
     expect(() => checkCompatibility(sunspots, { inputShape: [null, 64, 1], outputShape: [null, 1], inputDtype: 'float32' })).toThrow(
-      'Your model takes (None, 64, 1); this problem feeds (None, 30, 1) a window of 30 normalised values',
+      'Your model takes (None, 64, 1); this problem feeds (None, 30, 1) or (None, 30) a window of 30 normalised values',
     );
   });
 
