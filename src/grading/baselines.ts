@@ -97,6 +97,7 @@ export function comparedWithBaseline(table: ThresholdTable, value: number, basel
       : `${(1 / factor).toFixed(1)}× the MSE of ${baseline.name} at ${format(baseline.value)}`;
   }
   const change = (1 - value / baseline.value) * 100;
+  if (Math.abs(change) < 0.05) return `about the same MAE as ${baseline.name} at ${format(baseline.value)}`;
   return change >= 0
     ? `${change.toFixed(1)}% lower MAE than ${baseline.name} at ${format(baseline.value)}`
     : `${(-change).toFixed(1)}% higher MAE than ${baseline.name} at ${format(baseline.value)}`;
