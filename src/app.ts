@@ -85,6 +85,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // PGlite has no autovacuum: the week closing vacuums what it made stale.
   const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
+  const rescored = await submissions.rescoreStoredGrades();
+  if (rescored > 0) logger.info({ rescored }, 'stored grades rescored with the current threshold tables');
   // Uploads are parsed and run in a grading process of their own: a model that takes the memory
   // ends that process, never the bot.
   const grader = createGraderProcess({

@@ -9,6 +9,8 @@ import type { Database } from '../db/client.ts';
 import { IN_FLIGHT_STATUSES, submissions } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
+import { rescoreResult } from '../grading/rescore.ts';
+import type { GradeResult } from '../grading/worker/protocol.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Clock } from '../clock.ts';
 import { ok, refused, type Result } from '../result.ts';
@@ -68,6 +70,14 @@ export const GRADER_CRASHED_MESSAGE =
  * A value PostgreSQL will store: text and jsonb refuse the NUL character, which a hostile file can
  * put in a layer name that a refusal quotes. Everything else is kept as it is.
  */
+function isGradeResult(result: unknown): result is GradeResult {
+  const candidate = result as Partial<GradeResult> | null;
+  return typeof candidate?.details?.kind === 'string' && (typeof candidate.value === 'number' || candidate.value === null);
+}
+
+/** Stored grades read per query while rescoring. */
+const RESCORE_PAGE = 200;
+
 function storable<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
   const json = JSON.stringify(value);
@@ -326,6 +336,36 @@ export class SubmissionService {
       .where(this.stillHeld(id, holder))
       .returning();
     return row;
+  }
+
+  /**
+   * Grades stored under an older threshold table get today's points (see rescoreResult): run at
+   * start, so boards and best points never mix two scales. Returns how many grades changed.
+   */
+  async rescoreStoredGrades(): Promise<number> {
+    let changed = 0;
+    let after = 0;
+    for (;;) {
+      const page = await this.db
+        .select({ id: submissions.id, problemId: submissions.problemId, result: submissions.result })
+        .from(submissions)
+        .where(and(eq(submissions.status, 'graded'), sql`${submissions.id} > ${after}`))
+        .orderBy(asc(submissions.id))
+        .limit(RESCORE_PAGE);
+      if (page.length === 0) return changed;
+      for (const row of page) {
+        after = row.id;
+        const problem = this.catalog.find((p) => p.id === row.problemId);
+        if (!problem || !isGradeResult(row.result)) continue;
+        const rescored = rescoreResult(problem, row.result);
+        if (!rescored) continue;
+        await this.db
+          .update(submissions)
+          .set({ points: rescored.points, result: rescored as unknown as Record<string, unknown> })
+          .where(and(eq(submissions.id, row.id), eq(submissions.status, 'graded')));
+        changed++;
+      }
+    }
   }
 
   /** Records a refusal; undefined when the submission is no longer in flight (see markGraded). */
