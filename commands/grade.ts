@@ -9,9 +9,10 @@ import {
 } from 'discord.js';
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { finalReply } from '../src/bot/grade-notifier.ts';
-import { failureEmbed, progressEmbed, refusalText } from '../src/bot/ui/grade-messages.ts';
+import { failureEmbed, refusalText } from '../src/bot/ui/grade-messages.ts';
 import { matchProblems } from '../src/bot/ui/problem-messages.ts';
 import { MemberError } from '../src/member-error.ts';
+import type { Submission } from '../src/submissions/submission-service.ts';
 
 const data = new SlashCommandBuilder()
   .setName('grade')
@@ -40,6 +41,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const ephemeral = !(interaction.options.getBoolean('public') ?? settings.gradeVisibility === 'public');
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const modelName = attachments[0].name;
+  let admitted: Submission | undefined;
   const outcome = await ctx.gradeIntake.submit({
     guildId: interaction.guildId,
     userId: interaction.user.id,
@@ -48,15 +50,20 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     attachments,
     replyTo: { applicationId: interaction.applicationId, token: interaction.token, ephemeral },
   }, {
-    // Once the grade is recorded as received: from then on a restart can still answer this reply.
-    onAdmitted: async () => void (await interaction.editReply({ embeds: [progressEmbed(problem, modelName, { step: 'downloading' })] })),
+    // Once the grade is recorded as received: from then on a restart can still answer this reply,
+    // and every edit of it goes through ctx.gradeReplies, in order.
+    onAdmitted: async (submission) => {
+      admitted = submission;
+      await ctx.gradeReplies.progress(submission, { step: 'downloading' });
+    },
   });
   if (!outcome.ok) {
-    await interaction.editReply({ embeds: [failureEmbed(problem, modelName, refusalText(outcome.reason, ctx.catalog), false)] });
-  } else if (outcome.value.kind === 'duplicate') {
-    await interaction.editReply(finalReply(outcome.value.submission, ctx, { reused: true }));
+    const refusal = { embeds: [failureEmbed(problem, modelName, refusalText(outcome.reason, ctx.catalog), false)] };
+    await (admitted ? ctx.gradeReplies.final(admitted, refusal) : interaction.editReply(refusal));
+  } else if (outcome.value.kind === 'reused') {
+    await ctx.gradeReplies.final(outcome.value.submission, finalReply(outcome.value.submission, ctx, { reused: true }));
   } else {
-    await interaction.editReply({ embeds: [progressEmbed(problem, modelName, { step: 'queued', position: outcome.value.position })] });
+    await ctx.gradeReplies.progress(outcome.value.submission, { step: 'queued', position: outcome.value.position });
   }
 }
 

@@ -2,7 +2,7 @@
 // and the end-to-end tests both come through startApp, so the tests run what production runs.
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from './config.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, systemTimers, type Clock, type Timers } from './clock.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import type { Logger } from './log.ts';
 import { loadCommands } from './bot/command-loader.ts';
@@ -21,7 +21,8 @@ import { GradingQueue } from './submissions/grading-queue.ts';
 import { UploadStore } from './submissions/upload-store.ts';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { attachGradeNotifier } from './bot/grade-notifier.ts';
+import { attachGradeNotifier, gradeReplyEditor } from './bot/grade-notifier.ts';
+import { GradeReplies } from './bot/grade-replies.ts';
 import { weekClosingJob } from './bot/week-closing.ts';
 import { JobScheduler } from './jobs/job.ts';
 import { GradeIntake } from './submissions/grade-intake.ts';
@@ -51,6 +52,8 @@ export type StartOptions = {
   gradeShutdownGraceMs?: number;
   /** The clock weeks follow (tests move it across a week boundary). */
   clock?: Clock;
+  /** Elapsed time and timers of the grade replies' throttle (tests move them by hand). */
+  timers?: Timers;
   /** Replaces canonical dataset URLs, keyed by `<folder>/<file>` (tests: a source that is down). */
   datasetUrlOverrides?: Record<string, string>;
 };
@@ -110,6 +113,19 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     leaseMs: config.gradeLeaseMs,
   });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Text from members and uploads reaches messages: nothing in a message pings anyone unless the
+    // message itself allows it.
+    allowedMentions: { parse: [] },
+    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
+  });
+  const gradeReplies = new GradeReplies({
+    edit: gradeReplyEditor(client, logger),
+    catalog: problemCatalog,
+    timers: options.timers ?? systemTimers,
+    onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
+  });
   const context: BotContext = {
     config,
     logger,
@@ -128,17 +144,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       downloadTimeoutMs: UPLOAD_DOWNLOAD_TIMEOUT_MS,
     }),
     gradingQueue,
+    gradeReplies,
     privacy: new PrivacyService(database.db, uploads),
   };
   const router = createRouter(commands, context);
 
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    // Text from members and uploads reaches messages: nothing in a message pings anyone unless the
-    // message itself allows it.
-    allowedMentions: { parse: [] },
-    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
-  });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ discord: message }, 'discord client warning'));
@@ -154,7 +164,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.close();
     throw explainDiscordFailure(error, discordTarget) ?? error;
   }
-  attachGradeNotifier(readyClient, context);
+  attachGradeNotifier(context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.
   await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
   const jobs = new JobScheduler([weekClosingJob(readyClient, context)], logger);
@@ -183,6 +193,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         await jobs.stop();
         await gradingQueue.stop(options.gradeShutdownGraceMs ?? 2_000);
         await grader.close();
+        await gradeReplies.close();
         await client.destroy();
         await database.close();
         logger.info('bot stopped');

@@ -5,3 +5,20 @@
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
+
+/**
+ * Elapsed time and waits, for throttles: a monotonic `now()` in milliseconds and timers that run
+ * on it. Tests hand in timers they move by hand, so a throttle's behaviour never depends on how
+ * fast the machine is.
+ */
+export type Timers = {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
+export const systemTimers: Timers = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

@@ -19,6 +19,7 @@ import type { SubmissionService } from '../submissions/submission-service.ts';
 import type { GradingQueue } from '../submissions/grading-queue.ts';
 import type { GradeIntake } from '../submissions/grade-intake.ts';
 import type { PrivacyService } from '../privacy/member-data.ts';
+import type { GradeReplies } from './grade-replies.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -32,6 +33,8 @@ export type BotContext = {
   submissions: SubmissionService;
   gradeIntake: GradeIntake;
   gradingQueue: GradingQueue;
+  /** Every edit of a /grade reply after its first acknowledgement. */
+  gradeReplies: GradeReplies;
   privacy: PrivacyService;
 };
 

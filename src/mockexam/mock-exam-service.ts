@@ -52,6 +52,13 @@ export type MockExamOptions = {
   vacuumAfterClose?: boolean;
 };
 
+/**
+ * Where a graded submission counts, for its reply: on its week's boards (the week board, and the
+ * timed board when graded inside the member's window) when its problem is in that week's set; only
+ * toward the member's best on the problem otherwise.
+ */
+export type GradeCounting = { week: IsoWeek; inWeekSet: boolean; timed: boolean };
+
 /** A week closed by closeDueWeeks, with its final standings. */
 export type ClosedWeek = { guildId: string; week: IsoWeek; standings: StandingRow[] };
 
@@ -138,6 +145,13 @@ export class MockExamService {
       .from(timedAttempts)
       .where(and(eq(timedAttempts.guildId, guildId), eq(timedAttempts.userId, userId), eq(timedAttempts.week, week)));
     return row ? { startedAt: row.startedAt, endsAt: row.endsAt } : undefined;
+  }
+
+  /** Where a graded submission counts (see GradeCounting); undefined while mock exams are off in its server. */
+  async countingOf(submission: { guildId: string; week: IsoWeek; problemId: string; timed: boolean }): Promise<GradeCounting | undefined> {
+    if (!(await this.settings.get(submission.guildId)).mockExamEnabled) return undefined;
+    const { problemIds } = await this.problemSet(submission.guildId, submission.week);
+    return { week: submission.week, inWeekSet: problemIds.includes(submission.problemId), timed: submission.timed };
   }
 
   /** Standings computed from the submissions: the best graded attempt per member and problem of the set. */

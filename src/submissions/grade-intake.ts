@@ -27,8 +27,8 @@ export type GradeRequest = {
 
 export type Accepted =
   | { kind: 'queued'; submission: Submission; position: number }
-  /** The same file was graded before: its stored result is the answer. */
-  | { kind: 'duplicate'; submission: Submission };
+  /** The member had the same file graded before: its stored result is reused, recorded as this submission. */
+  | { kind: 'reused'; submission: Submission };
 
 export type Refusal =
   /** Something about the upload itself (type, size, download); `message` is for the member. */
@@ -65,7 +65,7 @@ export class GradeIntake {
    * submission row exists from the start, under a lease renewed while the upload downloads, so a
    * process killed mid-download leaves a row the next sweep fails with a message to the member.
    */
-  async submit(request: GradeRequest, hooks: { onAdmitted?(): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
+  async submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
     const { uploads, submissions } = this.options;
@@ -94,7 +94,7 @@ export class GradeIntake {
     }
     const release = this.options.leases.keepLease(reserved.value.id);
     try {
-      await hooks.onAdmitted?.();
+      await hooks.onAdmitted?.(reserved.value);
       return await this.receive(request, reserved.value, folder);
     } catch (error) {
       await uploads.remove(folder);
@@ -138,7 +138,7 @@ export class GradeIntake {
       // The reservation was swept (the download outlived its lease) or deleted by the member.
       return refused({ kind: 'upload', message: 'Your upload took too long to arrive and was dropped. Please send it again.' });
     }
-    if (received.kind === 'duplicate') return ok({ kind: 'duplicate', submission: received.submission });
+    if (received.kind === 'reused') return ok({ kind: 'reused', submission: received.submission });
     const position = await submissions.queuePosition(received.submission.id);
     this.options.onQueued();
     return ok({ kind: 'queued', submission: received.submission, position });

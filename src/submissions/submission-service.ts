@@ -98,6 +98,9 @@ const serverTurns = sql`(
 
 const inFlight = inArray(submissions.status, [...IN_FLIGHT_STATUSES]);
 
+/** Grades the hourly cap counts: those that produced points, and those that still may. */
+const countsAgainstCap = inArray(submissions.status, [...IN_FLIGHT_STATUSES, 'graded']);
+
 export class SubmissionService {
   constructor(
     private readonly db: Database,
@@ -111,7 +114,9 @@ export class SubmissionService {
    * Admits a grade request before its upload is received: a member has one grade in flight at a
    * time and a cap per hour. Both are decided inside one transaction holding the member's advisory
    * lock (and the one-in-flight unique index backs the first), so concurrent requests cannot pass
-   * together. The row is `receiving` under `holder`'s lease until received() or abandon().
+   * together. The cap counts the grades that produced points and those still in flight, which may
+   * yet produce some: an upload refused as no model, or failed on the bot's side, costs nothing.
+   * The row is `receiving` under `holder`'s lease until received() or abandon().
    */
   async reserve(input: GradeRequestRow, holder: LeaseHolder): Promise<Result<Submission, AdmissionRefusal>> {
     const problem = this.catalog.find((p) => p.id === input.problemId);
@@ -131,7 +136,7 @@ export class SubmissionService {
       const recent = await tx
         .select({ createdAt: submissions.createdAt })
         .from(submissions)
-        .where(and(mine, gte(submissions.createdAt, hourAgo)))
+        .where(and(mine, gte(submissions.createdAt, hourAgo), countsAgainstCap))
         .orderBy(asc(submissions.createdAt));
       if (recent.length >= this.limits.perHour) {
         const retryAt = new Date(recent[recent.length - this.limits.perHour].createdAt.getTime() + 60 * 60 * 1000);
@@ -158,14 +163,17 @@ export class SubmissionService {
 
   /**
    * The upload of a reserved row is stored: it joins the queue, unless the member had this very
-   * file graded for this problem before; then the reservation is dropped and the stored grade is
-   * the answer. Undefined when the reservation no longer exists (expired and failed, or deleted).
+   * file graded for this problem before. Then the stored result is reused without grading again,
+   * and recorded on the reserved row, so it counts where a new grade would: this week's board,
+   * and the timed board when the member's window is open. Only the member's own earlier grades
+   * are reused: the same file from another member is graded as that member's upload. Undefined
+   * when the reservation no longer exists (expired and failed, or deleted).
    */
-  async received(id: number, files: ReceivedFiles): Promise<{ kind: 'queued' | 'duplicate'; submission: Submission } | undefined> {
+  async received(id: number, files: ReceivedFiles): Promise<{ kind: 'queued' | 'reused'; submission: Submission } | undefined> {
     const reserved = await this.get(id);
     if (!reserved || reserved.status !== 'receiving') return undefined;
-    const [duplicate] = await this.db
-      .select()
+    const [earlier] = await this.db
+      .select({ id: submissions.id })
       .from(submissions)
       .where(
         and(
@@ -178,9 +186,10 @@ export class SubmissionService {
       )
       .orderBy(asc(submissions.id))
       .limit(1);
-    if (duplicate) {
-      await this.abandon(id);
-      return { kind: 'duplicate', submission: duplicate };
+    if (earlier) {
+      const reused = await this.recordReused(reserved, earlier.id, files);
+      if (reused) return { kind: 'reused', submission: reused };
+      // The earlier grade was deleted meanwhile (/privacy): this upload is graded as a new one.
     }
     const [queued] = await this.db
       .update(submissions)
@@ -188,6 +197,30 @@ export class SubmissionService {
       .where(and(eq(submissions.id, id), eq(submissions.status, 'receiving')))
       .returning();
     return queued ? { kind: 'queued', submission: queued } : undefined;
+  }
+
+  /** Records the outcome of an earlier grade on a reservation, in one statement (copied in the database). */
+  private async recordReused(reserved: Submission, earlierId: number, files: ReceivedFiles): Promise<Submission | undefined> {
+    const now = this.now();
+    const week = await this.weekToRecord(reserved);
+    const rows = await this.db.execute(sql`
+      update ${submissions} as s set
+        status = 'graded', points = e.points, metric = e.metric, metric_value = e.metric_value,
+        format = e.format, backend = e.backend, timings = e.timings, result = e.result,
+        file_sha256 = ${files.fileSha256}, file_size = ${files.fileSize}, files_path = null, week = ${week},
+        started_at = ${now.toISOString()}, finished_at = ${now.toISOString()}, lease_owner = null, lease_expires_at = null
+      from ${submissions} as e
+      where s.id = ${reserved.id} and s.status = 'receiving' and e.id = ${earlierId} and e.status = 'graded'
+      returning s.id`);
+    const [row] = rowsOf<{ id: number }>(rows);
+    return row ? this.get(row.id) : undefined;
+  }
+
+  /** The week a grade finishing now is recorded for: its own, or the new one when its week closed meanwhile. */
+  private async weekToRecord(submission: Submission): Promise<string> {
+    return (await this.mockExam.isClosed(submission.guildId, submission.week))
+      ? this.mockExam.weekForSubmission(submission.guildId)
+      : submission.week;
   }
 
   /** Drops a reservation whose upload was refused (the member was told why). */
@@ -327,9 +360,7 @@ export class SubmissionService {
     const current = await this.get(id);
     if (!current) return undefined;
     // A grade that finishes after its week closed counts for the new week.
-    const week = (await this.mockExam.isClosed(current.guildId, current.week))
-      ? await this.mockExam.weekForSubmission(current.guildId)
-      : current.week;
+    const week = await this.weekToRecord(current);
     const [row] = await this.db
       .update(submissions)
       .set({ ...storable(outcome), week, status: 'graded', finishedAt: this.now(), errorCode: null, error: null, leaseOwner: null, leaseExpiresAt: null })

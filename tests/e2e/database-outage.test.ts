@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GradeProgress } from '../../src/grading/grader.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { Json } from '../support/fake-discord/index.ts';
@@ -53,10 +54,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a gr
 
   it('records the grade once the database is back, answers once, and keeps the upload until then', { timeout: 300_000 }, async () => {
     const model = bot.fake.cdn.add('model.h5', readFileSync(testDataPath('fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5')));
+    const evaluating = new Promise<void>((resolve) => {
+      const onProgress = (_submission: unknown, progress: GradeProgress) => {
+        if (progress.stage !== 'evaluating') return;
+        bot.app.context.gradingQueue.off('progress', onProgress);
+        resolve();
+      };
+      bot.app.context.gradingQueue.on('progress', onProgress);
+    });
     const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'mnist', model } });
-    const description = (body: Json) => ((body.embeds as Array<{ description?: string }> | undefined) ?? [])[0]?.description ?? '';
     const title = (body: Json) => ((body.embeds as Array<{ title?: string }> | undefined) ?? [])[0]?.title ?? '';
-    await grade.waitFor(() => grade.edits.find((e) => description(e.body).includes('⏳ Evaluating')), 120_000, 'the evaluation to start');
+    await evaluating;
 
     proxy.cut();
     await logged((line) => line.msg === 'could not record a grade; trying again');

@@ -74,7 +74,8 @@ beforeAll(async () => {
     },
   });
   bot = await startBotHarness({
-    env: { DATASET_MIRROR: mirrorUrl },
+    // One grade an hour: a failure on the bot's side must not use it.
+    env: { DATASET_MIRROR: mirrorUrl, GRADES_PER_HOUR: '1' },
     start: { datasetUrlOverrides },
     logger: pino({ level: 'info' }, sink),
   });
@@ -126,6 +127,18 @@ describe('/grade on a problem whose dataset is missing', () => {
     expect(err.message).toContain('tf-study-bot datasets fetch');
     const [row] = await bot.app.database.db.query.submissions.findMany();
     expect(row).toMatchObject({ status: 'failed', errorCode: 'dataset-unavailable' });
+    bot.fake.assertNoViolations();
+  });
+
+  it('does not count that failure against the member\'s grades for the hour', async () => {
+    // The one dataset the mirror serves: this grade is admitted, the hour's only one.
+    const model = bot.fake.cdn.add('model.h5', readFileSync(resolve(SHARED, 'fixtures', 'models', '12_maxtemp_dense_float64_B5_k2.9.h5')));
+    const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'daily-min-temperatures', model } });
+    const final = await grade.waitForMessage((m) => /\/5|not graded/.test(((m.embeds as Json[] | undefined)?.[0]?.title as string | undefined) ?? ''), 60_000);
+    expect((final.embeds as Array<{ title: string }>)[0].title).toMatch(/\d\/5/);
+    const again = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'daily-min-temperatures', model } });
+    const capped = await again.waitForMessage((m) => ((m.embeds as Json[] | undefined)?.[0]?.title as string | undefined)?.includes('not graded') ?? false);
+    expect((capped.embeds as Array<{ description: string }>)[0].description).toContain('You have used your 1 grades for this hour.');
     bot.fake.assertNoViolations();
   });
 });

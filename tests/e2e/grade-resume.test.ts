@@ -22,9 +22,10 @@ const titleOf = (m: Json) => ((m.embeds as Array<{ title: string }> | undefined)
 it('resumes a grade that was running when the bot stopped, and answers the original reply', async () => {
   // A model whose evaluation takes seconds (256 images through a CNN), so the stop cuts it off.
   const model = bot.fake.cdn.add('model.h5', readFileSync(testDataPath('fixtures', 'models', '06_horse_human_cnn_150x150_A2_k2.7.h5')));
+  const started = new Promise((resolve) => bot.app.context.gradingQueue.once('progress', resolve));
   const grade = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'horse-or-human', model } });
   await grade.response();
-  await grade.waitFor(() => grade.edits.find((e) => JSON.stringify(e.body).includes('⏳ Importing the model')), 60_000, 'the grade to start');
+  await started;
   const [running] = await bot.app.database.db.query.submissions.findMany();
   expect(running.status).toBe('running');
 

@@ -138,6 +138,44 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
     clock = new Date('2026-11-25T12:00:00Z');
   });
 
+  it('counts a re-upload of a file graded in an earlier week on this week\'s board, and on the timed board inside the window', async () => {
+    const g = 'guild-reupload';
+    await exams.setProblemSet(g, '2026-W48', SET, 'mod');
+    await grade(g, 'ada', 'mnist', 5, 'ada-mnist-file');
+    clock = new Date('2026-12-02T12:00:00Z'); // W49
+    await exams.setProblemSet(g, '2026-W49', SET, 'mod');
+    const reupload = () =>
+      create({ guildId: g, userId: 'ada', userName: 'ada', problemId: 'mnist', fileName: 'again.h5', fileSha256: 'ada-mnist-file', fileSize: 10 });
+    const again = await reupload();
+    expect(again).toMatchObject({ kind: 'reused', submission: { week: '2026-W49', points: 5, timed: false } });
+    expect((await exams.board(g, '2026-W49', 'week', 'ada')).caller?.pointsByProblem).toEqual({ mnist: 5 });
+    expect((await exams.board(g, '2026-W49', 'timed', 'ada')).caller).toBeUndefined();
+    // W48's board keeps what it had; the reply tells where the reuse counts.
+    expect((await exams.board(g, '2026-W48', 'week', 'ada')).caller?.pointsByProblem).toEqual({ mnist: 5 });
+    if (again.kind !== 'reused') throw new Error(again.kind);
+    expect(await exams.countingOf(again.submission)).toEqual({ week: '2026-W49', inWeekSet: true, timed: false });
+
+    // Inside the timed window, the same file counts on the timed board too.
+    expect((await exams.startTimedAttempt(g, 'ada')).ok).toBe(true);
+    clock = new Date(clock.getTime() + 60_000);
+    const timed = await reupload();
+    expect(timed).toMatchObject({ kind: 'reused', submission: { week: '2026-W49', points: 5, timed: true } });
+    expect((await exams.board(g, '2026-W49', 'timed', 'ada')).caller?.pointsByProblem).toEqual({ mnist: 5 });
+    clock = new Date('2026-11-25T12:00:00Z');
+  });
+
+  it('tells a grade for a problem outside the week\'s set from one in it, and says nothing while mock exams are off', async () => {
+    const g = 'guild-outside';
+    await exams.setProblemSet(g, '2026-W48', SET, 'mod');
+    const inSet = (await grade(g, 'ada', 'linear-a', 5))!;
+    const outside = (await grade(g, 'ada', 'linear-b', 5))!;
+    expect(await exams.countingOf(inSet)).toEqual({ week: '2026-W48', inWeekSet: true, timed: false });
+    expect(await exams.countingOf(outside)).toEqual({ week: '2026-W48', inWeekSet: false, timed: false });
+    expect((await exams.board(g, '2026-W48', 'week', 'ada')).caller?.pointsByProblem).toEqual({ 'linear-a': 5 });
+    await settings.update(g, { mockExamEnabled: false });
+    expect(await exams.countingOf(outside)).toBeUndefined();
+  });
+
   it('sums weekly exam scores into the all-time board', async () => {
     const g = 'guild-alltime';
     await exams.setProblemSet(g, '2026-W48', SET, 'mod');

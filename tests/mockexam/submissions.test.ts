@@ -99,43 +99,69 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     for (const id of ids) await subs.markFailed(id, 'test', 'done with it');
   });
 
-  it('returns the stored result for the same file and problem, without grading again', async () => {
+  const outcome = (points: number) => ({
+    points, metric: 'accuracy', metricValue: 0.9, format: 'keras2-h5', backend: 'wasm', timings: { totalMs: 1 }, result: { hint: 'x' },
+  });
+
+  it('reuses the stored result for the same member, file and problem, recorded as a grade of its own', async () => {
     const first = await create(request('dee', 'same-file'));
     if (first.kind !== 'queued') throw new Error(first.kind);
     await subs.claimNext();
-    await subs.markGraded(first.submission.id, {
-      points: 4, metric: 'accuracy', metricValue: 0.9, format: 'keras2-h5', backend: 'wasm', timings: {}, result: { hint: 'x' },
-    });
+    await subs.markGraded(first.submission.id, outcome(4));
     const again = await create(request('dee', 'same-file'));
-    expect(again).toMatchObject({ kind: 'duplicate', submission: { id: first.submission.id, points: 4 } });
+    if (again.kind !== 'reused') throw new Error(again.kind);
+    // A row of its own, graded at once with the stored outcome: nothing was queued.
+    expect(again.submission.id).not.toBe(first.submission.id);
+    expect(again.submission).toMatchObject({
+      status: 'graded', points: 4, metric: 'accuracy', metricValue: 0.9, result: { hint: 'x' }, fileSha256: 'same-file', week: '2026-W48', filesPath: null,
+    });
+    expect(await subs.claimNext()).toBeUndefined();
     // The same file for another problem is a new grade.
     expect((await create(request('dee', 'same-file', { problemId: 'linear-a' }))).kind).toBe('queued');
     await subs.markFailed((await subs.claimNext())!.id, 'test', 'done with it');
   });
 
-  it('caps grades per member and hour', async () => {
-    for (let i = 0; i < 3; i++) {
-      const created = await create(request('eve', `e${i}`));
-      expect(created.kind).toBe('queued');
-      const claimed = await subs.claimNext();
-      await subs.markFailed(claimed!.id, 'not-a-model', 'not a model');
+  it('grades anew the same file uploaded by another member: it counts as that member\'s upload', async () => {
+    const copy = await create(request('dee-friend', 'same-file'));
+    expect(copy.kind).toBe('queued');
+    await subs.markFailed((await subs.claimNext())!.id, 'test', 'done with it');
+  });
+
+  it('caps grades per member and hour, counting only grades that produced points', async () => {
+    // Refused as no model, and failed on the bot's side: neither uses the cap.
+    for (const [sha, code] of [['e-refused', 'not-a-model'], ['e-failed', 'dataset-unavailable']]) {
+      expect((await create(request('eve', sha))).kind).toBe('queued');
+      await subs.markFailed((await subs.claimNext())!.id, code, 'not graded');
       clock = new Date(clock.getTime() + 60_000);
     }
+    const firstGradedAt = clock;
+    for (let i = 0; i < 2; i++) {
+      const created = await create(request('eve', `e${i}`));
+      expect(created.kind).toBe('queued');
+      await subs.markGraded((await subs.claimNext())!.id, outcome(i));
+      clock = new Date(clock.getTime() + 60_000);
+    }
+    // A stored result reused ends with points too: it counts.
+    expect((await create(request('eve', 'e0'))).kind).toBe('reused');
     const refused = await create(request('eve', 'e3'));
     expect(refused.kind).toBe('rate-limited');
-    if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(new Date('2026-11-25T13:00:00Z').getTime());
+    // Free again an hour after the first grade that counted, not after the first refusal.
+    if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(firstGradedAt.getTime() + 60 * 60 * 1000);
   });
 
   it('admits one grade in flight per member, and keeps the hourly cap, when requests race', async () => {
     const race = (round: number) => Promise.all(Array.from({ length: 8 }, (_, i) => create(request('gus', `race-${round}-${i}`))));
-    for (let round = 0; round < 3; round++) {
+    // The first round's grade is refused (not a model): it stops counting once it has failed.
+    for (let round = 0; round < 4; round++) {
       const outcomes = await race(round);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(['busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'queued']);
       const queued = outcomes.find((o) => o.kind === 'queued');
-      await subs.markFailed(queued!.kind === 'queued' ? queued!.submission.id : -1, 'test', 'done with it');
+      const id = queued!.kind === 'queued' ? queued!.submission.id : -1;
+      if (round === 0) await subs.markFailed(id, 'not-a-model', 'not a model');
+      else await subs.markGraded(id, outcome(5));
     }
-    // Three created this hour (the cap): every racing request is refused.
-    expect(new Set((await race(3)).map((o) => o.kind))).toEqual(new Set(['rate-limited']));
+    // Three graded this hour (the cap): every racing request is refused.
+    expect(new Set((await race(4)).map((o) => o.kind))).toEqual(new Set(['rate-limited']));
   });
 
   it('has the database refuse a second queued row for a member, whoever writes it', async () => {

@@ -88,7 +88,7 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     expect(stored()).toEqual(before);
   });
 
-  it('answers a file graded before with its stored result instead of queueing it again', async () => {
+  it('answers a file graded before with its stored result, recorded again, instead of queueing it', async () => {
     const first = await intake.submit(request('cat'));
     if (!first.ok || first.value.kind !== 'queued') throw new Error('expected queued');
     await submissions.markFailed(first.value.submission.id, 'test', 'not this one');
@@ -99,8 +99,12 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
       points: 5, metric: 'accuracy', metricValue: 0.99, format: 'keras2-h5', backend: 'cpu', timings: {}, result: {},
     });
     const before = stored();
+    const wakeUpsBefore = wakeUps;
     const again = await intake.submit(request('cat'));
-    expect(again).toMatchObject({ ok: true, value: { kind: 'duplicate', submission: { id: graded.value.submission.id, points: 5 } } });
+    expect(again).toMatchObject({ ok: true, value: { kind: 'reused', submission: { status: 'graded', points: 5, filesPath: null } } });
+    if (!again.ok || again.value.kind !== 'reused') return;
+    expect(again.value.submission.id).toBeGreaterThan(graded.value.submission.id);
+    expect(wakeUps).toBe(wakeUpsBefore);
     expect(stored()).toEqual(before);
   });
 });

@@ -5,7 +5,7 @@ import type { AdmissionRefusal, GradeRequestRow, LeaseHolder, ReceivedFiles, Sub
 
 export type NewSubmission = GradeRequestRow & ReceivedFiles;
 
-export type CreateResult = Result<{ kind: 'queued' | 'duplicate'; submission: Submission }, AdmissionRefusal>;
+export type CreateResult = Result<{ kind: 'queued' | 'reused'; submission: Submission }, AdmissionRefusal>;
 
 export async function createSubmission(
   submissions: SubmissionService,

@@ -6,6 +6,7 @@ import type { ProblemDefinition } from '../../grading/problem-types.ts';
 import { baselineLines, thresholdLines, versusBaseline } from '../../grading/result-text.ts';
 import { formatMetric, pointMarks } from '../../grading/scoring.ts';
 import type { Submission } from '../../submissions/submission-service.ts';
+import type { GradeCounting } from '../../mockexam/mock-exam-service.ts';
 import type { Refusal } from '../../submissions/grade-intake.ts';
 import { renderGradeChart } from '../../render/from-grade-result.ts';
 
@@ -21,23 +22,25 @@ export function progressBar(fraction: number, width = 20): string {
   return `${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${Math.round(fraction * 100)}%`;
 }
 
-const STEPS = ['Queued', 'Downloading', 'Importing the model', 'Evaluating', 'Done'] as const;
+/** The steps a grade goes through, in order; the reply shows where it stands. */
+const STEPS = ['Downloading', 'Queued', 'Importing the model', 'Evaluating'] as const;
 
-function stepIndex(view: GradeStatusView): number {
-  if (view.step === 'queued') return 0;
-  if (view.step === 'downloading') return 1;
+/** The index in STEPS of the step a view shows. */
+export function stepIndex(view: GradeStatusView): number {
+  if (view.step === 'downloading') return 0;
+  if (view.step === 'queued') return 1;
   const stage = view.progress.stage;
-  if (stage === 'queued') return 0;
+  if (stage === 'queued') return 1;
   if (stage === 'importing') return 2;
   return 3;
 }
 
 export function progressEmbed(problem: ProblemDefinition, fileName: string, view: GradeStatusView): EmbedBuilder {
   const current = stepIndex(view);
-  const lines = STEPS.slice(0, 4).map((label, index) => {
+  const lines = STEPS.map((label, index) => {
     const mark = index < current ? '✅' : index === current ? '⏳' : '▫️';
     let detail = '';
-    if (index === 0 && view.step === 'queued' && current === 0) detail = view.position > 1 ? ` (position ${view.position})` : ' (next)';
+    if (index === 1 && view.step === 'queued') detail = view.position > 1 ? ` (position ${view.position})` : ' (next)';
     if (index === 3 && view.step === 'grading' && current === 3 && view.progress.fraction !== undefined) {
       detail = `\n${progressBar(view.progress.fraction)}`;
     }
@@ -85,10 +88,21 @@ function detailLines(result: GradeResult): string | undefined {
   return undefined;
 }
 
+/** Where a grade counts, in one line; that a stored result was reused, when it was. */
+export function countingLine(options: { reused?: boolean; counting?: GradeCounting }): string | undefined {
+  const { reused, counting } = options;
+  if (!counting) return reused ? '_This file was graded before: here is its stored result._' : undefined;
+  const before = reused ? 'This file was graded before, so its stored result is reused. ' : '';
+  if (!counting.inWeekSet) {
+    return `_${before}This problem is not in this week's set (${counting.week}): the grade counts for your best on it, not on the week's boards._`;
+  }
+  return `_${before}Counts for the mock exam of ${counting.week}${counting.timed ? ' and for your timed attempt' : ''}._`;
+}
+
 export function resultMessage(
   submission: Submission,
   result: GradeResult,
-  options: { reused?: boolean } = {},
+  options: { reused?: boolean; counting?: GradeCounting } = {},
 ): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
   const colour = result.points === 5 ? COLOURS.full : result.points >= 3 ? COLOURS.partial : COLOURS.low;
   const embed = new EmbedBuilder()
@@ -99,7 +113,7 @@ export function resultMessage(
         `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
         versusBaseline(result),
         result.message === undefined ? undefined : asText(result.message, 1500),
-        options.reused ? '_This file was graded before: here is its stored result._' : undefined,
+        countingLine(options),
       ]
         .filter(Boolean)
         .join('\n')
