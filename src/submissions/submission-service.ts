@@ -98,8 +98,20 @@ const serverTurns = sql`(
 
 const inFlight = inArray(submissions.status, [...IN_FLIGHT_STATUSES]);
 
-/** Grades the hourly cap counts: those that produced points, and those that still may. */
-const countsAgainstCap = inArray(submissions.status, [...IN_FLIGHT_STATUSES, 'graded']);
+/**
+ * Failures that used the grader to the end of a budget: a model that ran out of time or memory, or
+ * crashed the grading process. Cheap to send, costly to grade: they count against the hourly cap.
+ */
+const COSTLY_FAILURES = ['timeout', 'out-of-memory', 'grader-crashed'];
+
+/**
+ * Grades the hourly cap counts: those that produced points, those that still may, and the costly
+ * failures. A refused upload (not a model, the wrong shape) or a failure on the bot's side does not.
+ */
+const countsAgainstCap = or(
+  inArray(submissions.status, [...IN_FLIGHT_STATUSES, 'graded']),
+  and(eq(submissions.status, 'failed'), inArray(submissions.errorCode, COSTLY_FAILURES)),
+);
 
 export class SubmissionService {
   constructor(

@@ -138,7 +138,7 @@ describe('/grade on a problem whose dataset is missing', () => {
     expect((final.embeds as Array<{ title: string }>)[0].title).toMatch(/\d\/5/);
     const again = await bot.fake.slashCommand({ name: 'grade', member: bot.student, options: { problem: 'daily-min-temperatures', model } });
     const capped = await again.waitForMessage((m) => ((m.embeds as Json[] | undefined)?.[0]?.title as string | undefined)?.includes('not graded') ?? false);
-    expect((capped.embeds as Array<{ description: string }>)[0].description).toContain('You have used your 1 grades for this hour.');
+    expect((capped.embeds as Array<{ description: string }>)[0].description).toContain('You have used your 1 grade for this hour.');
     bot.fake.assertNoViolations();
   });
 });

@@ -149,6 +149,16 @@ describe.each(testEngines)('the submission queue on %s', (engine) => {
     if (refused.kind === 'rate-limited') expect(refused.retryAt.getTime()).toBe(firstGradedAt.getTime() + 60 * 60 * 1000);
   });
 
+  it('counts against the cap the models that used the grader to the end of a budget', async () => {
+    // Out of time, out of memory, crashed the grading process twice: costly to grade, so they count.
+    for (const [sha, code] of [['f-slow', 'timeout'], ['f-big', 'out-of-memory'], ['f-crash', 'grader-crashed']]) {
+      expect((await create(request('fred', sha))).kind).toBe('queued');
+      await subs.markFailed((await subs.claimNext())!.id, code, 'not graded');
+      clock = new Date(clock.getTime() + 60_000);
+    }
+    expect((await create(request('fred', 'f-next'))).kind).toBe('rate-limited');
+  });
+
   it('admits one grade in flight per member, and keeps the hourly cap, when requests race', async () => {
     const race = (round: number) => Promise.all(Array.from({ length: 8 }, (_, i) => create(request('gus', `race-${round}-${i}`))));
     // The first round's grade is refused (not a model): it stops counting once it has failed.

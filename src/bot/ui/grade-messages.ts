@@ -60,7 +60,7 @@ export function refusalText(refusal: Refusal, catalog: readonly ProblemDefinitio
     const other = catalog.find((p) => p.id === refusal.inFlight.problemId)?.title ?? refusal.inFlight.problemId;
     return `You already have a grade in progress (${other}, ${refusal.inFlight.status}). One grade at a time: this one starts when that one is done, so send it again then.`;
   }
-  return `You have used your ${refusal.perHour} grades for this hour. You can grade again <t:${Math.ceil(refusal.retryAt.getTime() / 1000)}:R>.`;
+  return `You have used your ${refusal.perHour} grade${refusal.perHour === 1 ? '' : 's'} for this hour. You can grade again <t:${Math.ceil(refusal.retryAt.getTime() / 1000)}:R>.`;
 }
 
 function pointsField(result: GradeResult): string {
