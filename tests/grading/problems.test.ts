@@ -102,8 +102,14 @@ describe('problem catalog', () => {
         expect(starter).toContain('DO NOT CHANGE');
         if (problem.dataset) {
           const dataset = datasets[problem.dataset];
-          const url = dataset.kind === 'files' ? dataset.files[0].url : dataset.zip.url;
-          expect(starter).toContain(problem.dataset === 'mnist' ? 'https://storage.googleapis.com/cvdf-datasets/mnist/' : url);
+          if (dataset.kind === 'files') {
+            expect(starter).toContain(problem.dataset === 'mnist' ? 'https://storage.googleapis.com/cvdf-datasets/mnist/' : dataset.files[0].url);
+          } else {
+            // An image folder dataset is the evaluation set itself: the starter downloads the
+            // training images (the data link) and never the graded ones.
+            expect(starter).toContain(problem.dataLink);
+            expect(starter).not.toContain(dataset.zip.url);
+          }
           expect(readme).toContain(problem.dataLink);
         }
       });
