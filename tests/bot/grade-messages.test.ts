@@ -36,7 +36,7 @@ describe('the /grade result message', () => {
   it('shows points as marks and writes every metric value the way its hint line does', () => {
     const embed = resultMessage(submission, graded).embeds[0].toJSON();
     expect(embed.title).toBe('Basic model: Y = X + 9: ●●●○○ 3/5');
-    expect(embed.description).toContain('**MSE**: 0.00250 on 11 samples');
+    expect(embed.description).toContain('**MSE**: 0.00250 on 11 held-out samples');
     // The member's value next to what a model that learned nothing scores on the same data.
     expect(embed.description).toContain('6,282× lower MSE than always the training mean (9.5) at 15.7');
     expect(embed.fields?.find((field) => field.name === 'Baselines')?.value).toBe('always the training mean (9.5): 15.7 (0 pts)');

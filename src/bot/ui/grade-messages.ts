@@ -110,7 +110,7 @@ export function resultMessage(
     .setColor(colour)
     .setDescription(
       [
-        `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} samples the model never saw`,
+        `**${result.metricName}**: ${formatMetric(result.metric, result.value)} on ${result.sampleCount} held-out samples`,
         versusBaseline(result),
         result.message === undefined ? undefined : asText(result.message, 1500),
         countingLine(options),
