@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { attachGradeNotifier, gradeReplyEditor } from './bot/grade-notifier.ts';
 import { GradeReplies } from './bot/grade-replies.ts';
+import { unbuiltResultReply } from './bot/ui/grade-messages.ts';
 import { weekClosingJob } from './bot/week-closing.ts';
 import { JobScheduler } from './jobs/job.ts';
 import { GradeIntake } from './submissions/grade-intake.ts';
@@ -125,6 +126,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     catalog: problemCatalog,
     timers: options.timers ?? systemTimers,
     onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
+    unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
   });
   const context: BotContext = {
     config,

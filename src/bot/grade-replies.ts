@@ -27,8 +27,10 @@ export type GradeRepliesOptions = {
   /** The problems, for the title of the progress embed. */
   catalog: readonly ProblemDefinition[];
   timers: Timers;
-  /** Reports an edit that failed or a final reply that could not be built (the reply keeps what it showed). */
+  /** Reports an edit that failed or a final reply that could not be built. */
   onError(error: unknown, submission: Submission): void;
+  /** Sent instead of a final reply that could not be built, so the reply does not stay on a step. */
+  unbuiltFinalReply(submission: Submission): ReplyPayload;
 };
 
 type ReplyState = {
@@ -99,7 +101,18 @@ export class GradeReplies {
     const reply = this.reply(submission.id);
     reply.finished = true;
     this.cancelWaiting(reply);
-    return this.send(reply, submission, async () => this.options.edit(submission, await payload));
+    // Settled now: a payload that fails while an earlier edit is on its way is handled here, not
+    // left as a rejection nobody waits for yet.
+    const built = Promise.resolve(payload).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    return this.send(reply, submission, async () => {
+      const outcome = await built;
+      if (outcome.ok) return this.options.edit(submission, outcome.value);
+      this.options.onError(outcome.error, submission);
+      await this.options.edit(submission, this.options.unbuiltFinalReply(submission));
+    });
   }
 
   /** The bot is stopping: drops the progress edits still waiting, and waits for those on their way. */

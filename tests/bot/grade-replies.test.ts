@@ -37,6 +37,7 @@ function setUp() {
       shown.set(s.id, [...(shown.get(s.id) ?? []), { at: timers.now(), text: shownText(payload) }]);
     },
     onError: (error) => errors.push(error),
+    unbuiltFinalReply: () => final('could not be drawn'),
   });
   /** Lets the edits already on their way reach the recorder. */
   const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -147,6 +148,7 @@ describe('the edits of a /grade reply', () => {
       onError: (error) => {
         throw error;
       },
+      unbuiltFinalReply: () => final('could not be drawn'),
     });
     const s = submission(4);
     const first = replies.progress(s, { step: 'downloading' });
@@ -167,12 +169,51 @@ describe('the edits of a /grade reply', () => {
     expect(shown.get(6)).toEqual([{ at: 10, text: '⏳ Downloading' }]);
   });
 
-  it('reports a result that could not be built, and sends nothing for it', async () => {
-    const { replies, shown, errors } = setUp();
+  it('reports a result that could not be built and says so in the reply, even when it fails while an edit is on its way', async () => {
+    const { replies, shown, errors, settle } = setUp();
     const s = submission(7);
     await replies.progress(s, { step: 'downloading' });
     await replies.final(s, Promise.reject(new Error('the chart could not be drawn')));
     expect(errors).toEqual([new Error('the chart could not be drawn')]);
-    expect(shown.get(7)).toEqual([{ at: 0, text: '⏳ Downloading' }]);
+    expect(shown.get(7)).toEqual([
+      { at: 0, text: '⏳ Downloading' },
+      { at: 0, text: 'could not be drawn' },
+    ]);
+
+    // The result fails to build while the progress edit before it is still being sent: nothing is
+    // left unhandled (the process would end), and the reply still ends.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let release!: () => void;
+      const inFlight = new Promise<void>((resolve) => (release = resolve));
+      const sent: string[] = [];
+      const slow = new GradeReplies({
+        catalog: problemCatalog,
+        timers: new ManualTimers(),
+        edit: async (_s, payload) => {
+          if (sent.length === 0) await inFlight;
+          sent.push(shownText(payload));
+        },
+        onError: (error) => errors.push(error),
+        unbuiltFinalReply: () => final('could not be drawn'),
+      });
+      const t = submission(8);
+      const progress = slow.progress(t, { step: 'downloading' });
+      let reject!: (error: Error) => void;
+      const result = slow.final(t, new Promise<ReplyPayload>((_resolve, fail) => (reject = fail)));
+      reject(new Error('no model details'));
+      await settle();
+      await settle();
+      release();
+      await Promise.all([progress, result]);
+      expect(sent).toEqual(['⏳ Downloading', 'could not be drawn']);
+      expect(errors.at(-1)).toEqual(new Error('no model details'));
+      await settle();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

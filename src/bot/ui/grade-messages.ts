@@ -156,3 +156,19 @@ export function deletedEmbed(problem: ProblemDefinition | undefined, fileName: s
     .setDescription('You deleted your data in this server while this model was being graded, so nothing was recorded.')
     .setFooter({ text: fileName.slice(0, 200) });
 }
+
+/** The reply when a finished grade's result could not be drawn: what happened to the grade. */
+export function unbuiltResultReply(submission: Submission, catalog: readonly ProblemDefinition[]): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
+  const title = catalog.find((p) => p.id === submission.problemId)?.title ?? 'Grade';
+  const graded = submission.status === 'graded';
+  const embed = new EmbedBuilder()
+    .setTitle(`${title}: ${graded ? pointMarks(submission.points ?? 0) : 'not graded'}`.slice(0, 256))
+    .setColor(graded ? COLOURS.partial : COLOURS.failed)
+    .setDescription(
+      graded
+        ? 'Your model was graded and the points are recorded, but the details could not be drawn. `/mockexam status` and `/problems list` show your points.'
+        : 'Your grade finished, but its reply could not be drawn. Please upload the model again.',
+    )
+    .setFooter({ text: submission.fileName.slice(0, 200) });
+  return { embeds: [embed], files: [] };
+}
