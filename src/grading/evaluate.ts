@@ -148,10 +148,10 @@ export function lastLayerActivation(model: LayersModel): string | undefined {
 }
 
 /**
- * The scale of a Rescaling layer the model applies to its input before anything else (looking
- * inside a nested Sequential such as a preprocessing block), or undefined.
+ * The Rescaling layer the model applies to its input before anything else (looking inside a
+ * nested Sequential such as a preprocessing block), or undefined.
  */
-export function inputRescalingScale(model: LayersModel): number | undefined {
+export function inputRescaling(model: LayersModel): { scale: number; offset: number } | undefined {
   let layers: unknown[] = model.layers;
   for (let depth = 0; depth < 10; depth++) {
     const first = layers.find((layer) => (layer as { getClassName?: () => string }).getClassName?.() !== 'InputLayer');
@@ -162,8 +162,8 @@ export function inputRescalingScale(model: LayersModel): number | undefined {
       continue;
     }
     if ((first as { getClassName?: () => string }).getClassName?.() !== 'Rescaling') return undefined;
-    const scale = (first as { getConfig: () => Record<string, unknown> }).getConfig().scale;
-    return typeof scale === 'number' ? scale : undefined;
+    const { scale, offset } = (first as { getConfig: () => Record<string, unknown> }).getConfig();
+    return typeof scale === 'number' ? { scale, offset: typeof offset === 'number' ? offset : 0 } : undefined;
   }
   return undefined;
 }
@@ -173,17 +173,25 @@ export function nearConstant(problem: Pick<ProblemDefinition, 'baselines'>, accu
   return accuracy < problem.baselines.constant.value + 0.1;
 }
 
+const short = (value: number) => Number(value.toPrecision(3));
+
 /**
  * Said when a model that divides its input by about 255 itself scores about as well as always
  * answering one class: the grader already feeds pixels divided by 255, so the model sees values
- * near 0.
+ * near 0 (or near its offset).
  */
-export function rescaledTwiceMessage(scale: number): string {
+export function rescaledTwiceMessage({ scale, offset }: { scale: number; offset: number }): string {
+  const layer = offset === 0 ? `Rescaling(${short(scale)})` : `Rescaling(${short(scale)}, offset=${short(offset)})`;
+  const change =
+    offset === 0
+      ? 'The layers after Rescaling already expect 0-1 values: save the model without that layer ' +
+        '(e.g. tf.keras.Sequential(model.layers[1:]) for a Sequential model) and upload it again, ' +
+        'or scale the images in the data pipeline instead of inside the model.'
+      : `Replace it with Rescaling(${short(scale * 255)}, offset=${short(offset)}), which maps the grader's 0-1 pixels to the range ` +
+        'your later layers were trained on, save the model and upload it again; no training is needed.';
   return (
-    `Your model begins with Rescaling(${Number(scale.toPrecision(3))}), but the grader already feeds pixels divided by 255 (0 to 1), ` +
-    'so your model sees values close to 0 and answers about as well as a constant. The layers after Rescaling already expect 0-1 values: ' +
-    'save the model without that layer (e.g. tf.keras.Sequential(model.layers[1:]) for a Sequential model) and upload it again, ' +
-    'or scale the images in the data pipeline instead of inside the model.'
+    `Your model begins with ${layer}, but the grader already feeds pixels divided by 255 (0 to 1), ` +
+    `so your model sees almost constant values and answers about as well as a constant. ${change}`
   );
 }
 
@@ -429,8 +437,8 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     details.kind === 'classification'
       ? classificationHint(table, value, points, sampleCount, details.perClass)
       : hintFor(table, value, points);
-  const scale = set.kind === 'classification' && set.inputDivisor === 255 ? inputRescalingScale(model) : undefined;
-  const message = scale !== undefined && scale <= 1 / 100 && nearConstant(problem, value) ? rescaledTwiceMessage(scale) : undefined;
+  const rescaling = set.kind === 'classification' && set.inputDivisor === 255 ? inputRescaling(model) : undefined;
+  const message = rescaling && rescaling.scale <= 1 / 100 && nearConstant(problem, value) ? rescaledTwiceMessage(rescaling) : undefined;
   return {
     ...base,
     value,

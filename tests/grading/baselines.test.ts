@@ -73,11 +73,11 @@ describe('a time-series model on the flat window', () => {
 });
 
 describe('an image model that rescales pixels the grader already scaled', () => {
-  async function horseModel(withRescaling: boolean) {
+  async function horseModel(rescaling?: { scale: number; offset?: number }) {
     const { modelJson, shard } = await savedTfjsModel((tf) => {
       const layers = [
-        ...(withRescaling ? [tf.layers.rescaling({ scale: 1 / 255, inputShape: [150, 150, 3] })] : []),
-        tf.layers.globalAveragePooling2d(withRescaling ? {} : { inputShape: [150, 150, 3] }),
+        ...(rescaling ? [tf.layers.rescaling({ ...rescaling, inputShape: [150, 150, 3] })] : []),
+        tf.layers.globalAveragePooling2d(rescaling ? {} : { inputShape: [150, 150, 3] }),
         tf.layers.dense({ units: 2, activation: 'softmax' }),
       ];
       const model = tf.sequential({ layers });
@@ -92,14 +92,21 @@ describe('an image model that rescales pixels the grader already scaled', () => 
   }
 
   it('is told why it scores like a constant and what to change', async () => {
-    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel(true) });
+    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel({ scale: 1 / 255 }) });
     expect(result.points).toBe(0);
     expect(result.message).toContain('begins with Rescaling(0.00392), but the grader already feeds pixels divided by 255');
     expect(result.message).toContain('save the model without that layer');
   });
 
+  it('with an offset (MobileNet\'s [-1, 1]), is told the Rescaling that maps 0-1 pixels to the same range', async () => {
+    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel({ scale: 1 / 127.5, offset: -1 }) });
+    expect(result.message).toContain('begins with Rescaling(0.00784, offset=-1)');
+    expect(result.message).toContain('Replace it with Rescaling(2, offset=-1)');
+    expect(result.message).not.toContain('without that layer');
+  });
+
   it('says nothing about Rescaling to a constant model without one', async () => {
-    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel(false) });
+    const result = await grader.grade({ problemId: 'horse-or-human', files: await horseModel() });
     expect(result.points).toBe(0);
     expect(result.message).toBeUndefined();
   });
