@@ -33,18 +33,22 @@ async function main(): Promise<void> {
   const problems = [];
   for (const problem of problemCatalog) {
     const set = await loadEvaluationSet(problem, { dataDir: config.dataDir, ...(mirror ? { mirror } : {}) });
-    const baselines = computeBaselines(problem, set);
-    await writeFile(fileIn(`./${problem.id}/baselines.ts`), baselinesSource(baselines));
-    const updated = { ...problem, baselines };
+    const updated = { ...problem, baselines: computeBaselines(problem, set) };
     const broken = baselinesOverTheirCap(updated);
     if (broken.length > 0) throw new Error(`the scoring rule lets a baseline score too much: ${broken.join('; ')}`);
-    const readmePath = fileIn(`./${problem.id}/README.md`);
-    await writeFile(readmePath, withGeneratedSection(await readFile(readmePath, 'utf8'), 'points', problemPointsMarkdown(updated)));
     problems.push(updated);
-    console.log(`${problem.id}: ${JSON.stringify(baselines)}`);
+  }
+  // Every problem computed and checked before any file is written: a failed run changes nothing.
+  const writes = new Map<string, string>();
+  for (const problem of problems) {
+    writes.set(fileIn(`./${problem.id}/baselines.ts`), baselinesSource(problem.baselines));
+    const readmePath = fileIn(`./${problem.id}/README.md`);
+    writes.set(readmePath, withGeneratedSection(await readFile(readmePath, 'utf8'), 'points', problemPointsMarkdown(problem)));
   }
   const topReadme = fileIn('../README.md');
-  await writeFile(topReadme, withGeneratedSection(await readFile(topReadme, 'utf8'), 'points', catalogPointsMarkdown(problems)));
+  writes.set(topReadme, withGeneratedSection(await readFile(topReadme, 'utf8'), 'points', catalogPointsMarkdown(problems)));
+  for (const [file, text] of writes) await writeFile(file, text);
+  for (const problem of problems) console.log(`${problem.id}: ${JSON.stringify(problem.baselines)}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

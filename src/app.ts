@@ -90,7 +90,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const rescored = await submissions.rescoreStoredGrades();
-  if (rescored > 0) logger.info({ rescored }, 'stored grades rescored with the current threshold tables');
+  if (rescored.changed > 0) logger.info({ rescored: rescored.changed }, 'stored grades rescored with the current threshold tables; closed weeks keep their published standings');
+  if (rescored.unreadable.length > 0) logger.warn({ submissions: rescored.unreadable }, 'stored grades that could not be rescored were left as they were');
   // Uploads are parsed and run in a grading process of their own: a model that takes the memory
   // ends that process, never the bot.
   const grader = createGraderProcess({

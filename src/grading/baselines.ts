@@ -92,9 +92,10 @@ export function comparedWithBaseline(table: ThresholdTable, value: number, basel
   if (table.metric === 'mse') {
     if (value === 0) return `no error at all; ${baseline.name} has MSE ${format(baseline.value)}`;
     const factor = baseline.value / value;
+    const times = (f: number) => (f >= 10 ? Math.round(f).toLocaleString('en-US') : f.toFixed(1));
     return factor >= 1
-      ? `${Math.round(factor).toLocaleString('en-US')}× lower MSE than ${baseline.name} at ${format(baseline.value)}`
-      : `${(1 / factor).toFixed(1)}× the MSE of ${baseline.name} at ${format(baseline.value)}`;
+      ? `${times(factor)}× lower MSE than ${baseline.name} at ${format(baseline.value)}`
+      : `${times(1 / factor)}× the MSE of ${baseline.name} at ${format(baseline.value)}`;
   }
   const change = (1 - value / baseline.value) * 100;
   if (Math.abs(change) < 0.05) return `about the same MAE as ${baseline.name} at ${format(baseline.value)}`;

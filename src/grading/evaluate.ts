@@ -96,21 +96,24 @@ const DEFAULT_BATCH: Record<EvaluationSet['kind'], number> = { regression: 1024,
 /** Upper bound on input values per predict call (32 images of 150x150x3). */
 const MAX_BATCH_INPUT_VALUES = 32 * 150 * 150 * 3;
 
-/** Shapes of a built tfjs model in the form checkCompatibility takes. */
-/** The hint for a classification result: toward the next point, and the class that fails most. */
-export function classificationHint(
+/**
+ * Points and the hint toward the next point for a metric value: the one scoring step of a fresh
+ * grade, of shards merged into one result and of a stored result rescored. With the per-class
+ * figures of a classification, the hint also names the class that fails most.
+ */
+export function scoreValue(
   table: ThresholdTable,
   value: number,
-  points: number,
   sampleCount: number,
-  perClass: ClassificationDetails['perClass'],
-): string {
-  let hint = hintFor(table, value, points, sampleCount);
-  if (points < MAX_POINTS && perClass.length > 0) {
+  perClass?: ClassificationDetails['perClass'],
+): { points: number; hint: string } {
+  const points = pointsFor(table, value);
+  let hint = hintFor(table, value, points, perClass ? sampleCount : undefined);
+  if (perClass && Number.isFinite(value) && points < MAX_POINTS && perClass.length > 0) {
     const weakest = perClass.reduce((worst, c) => (c.accuracy < worst.accuracy ? c : worst));
     hint += ` Weakest class: ${weakest.name} (${(weakest.accuracy * 100).toFixed(1)}% right).`;
   }
-  return hint;
+  return { points, hint };
 }
 
 export function nonFiniteMessage(count: number, total: number, firstIndex: number): string {
@@ -397,8 +400,7 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
     return {
       ...base,
       value: Number.NaN,
-      points: 0,
-      hint: hintFor(table, Number.NaN, 0),
+      ...scoreValue(table, Number.NaN, sampleCount),
       message: nonFiniteMessage(samples.size, sampleCount, firstNonFinite),
       details: { kind: 'non-finite', nonFiniteCount: samples.size, firstNonFiniteIndex: firstNonFinite },
     };
@@ -432,11 +434,7 @@ export async function evaluate(problem: ProblemDefinition, model: LayersModel, o
       break;
     }
   }
-  const points = pointsFor(table, value);
-  const hint =
-    details.kind === 'classification'
-      ? classificationHint(table, value, points, sampleCount, details.perClass)
-      : hintFor(table, value, points);
+  const { points, hint } = scoreValue(table, value, sampleCount, details.kind === 'classification' ? details.perClass : undefined);
   const rescaling = set.kind === 'classification' && set.inputDivisor === 255 ? inputRescaling(model) : undefined;
   const message = rescaling && rescaling.scale <= 1 / 100 && nearConstant(problem, value) ? rescaledTwiceMessage(rescaling) : undefined;
   return {

@@ -106,7 +106,7 @@ export function thresholdTable(problem: Pick<ProblemDefinition, 'scoring' | 'bas
         rows,
         rule:
           `Points by the ratio of the MAE to the naive forecast's MAE (${formatMetric(metric, naive.value)}) on the same windows: ` +
-          `${rule.ratios.map((ratio, index) => `${MAX_POINTS - index} at ≤ ${ratioLabel(ratio)}`).join(', ')}.`,
+          `${rule.ratios.map((ratio, index) => `${MAX_POINTS - index} at ≤ ${ratioLabel(ratio)}`).join(', ')} (bounds rounded to 4 decimals).`,
       };
     }
   }

@@ -9,7 +9,9 @@ import type { Database } from '../db/client.ts';
 import { IN_FLIGHT_STATUSES, submissions } from '../db/schema.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
+import { baselineScores } from '../grading/baselines.ts';
 import { rescoreResult } from '../grading/rescore.ts';
+import { thresholdTable } from '../grading/scoring.ts';
 import type { GradeResult } from '../grading/worker/protocol.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Clock } from '../clock.ts';
@@ -66,10 +68,7 @@ export const UPLOAD_INTERRUPTED_MESSAGE =
 export const GRADER_CRASHED_MESSAGE =
   `This model crashed the grader ${MAX_GRADER_CRASHES} times, so it will not be graded again. Check its size and layers against the problem (see /problems show), save it again with model.save("model.h5"), and upload that file.`;
 
-/**
- * A value PostgreSQL will store: text and jsonb refuse the NUL character, which a hostile file can
- * put in a layer name that a refusal quotes. Everything else is kept as it is.
- */
+/** A stored result the grader wrote (a value and details), not something else in that column. */
 function isGradeResult(result: unknown): result is GradeResult {
   const candidate = result as Partial<GradeResult> | null;
   return typeof candidate?.details?.kind === 'string' && (typeof candidate.value === 'number' || candidate.value === null);
@@ -78,6 +77,10 @@ function isGradeResult(result: unknown): result is GradeResult {
 /** Stored grades read per query while rescoring. */
 const RESCORE_PAGE = 200;
 
+/**
+ * A value PostgreSQL will store: text and jsonb refuse the NUL character, which a hostile file can
+ * put in a layer name that a refusal quotes. Everything else is kept as it is.
+ */
 function storable<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
   const json = JSON.stringify(value);
@@ -225,7 +228,10 @@ export class SubmissionService {
       where s.id = ${reserved.id} and s.status = 'receiving' and e.id = ${earlierId} and e.status = 'graded'
       returning s.id`);
     const [row] = rowsOf<{ id: number }>(rows);
-    return row ? this.get(row.id) : undefined;
+    const copied = row && (await this.get(row.id));
+    // A grade stored by a process still on an older threshold table gets today's points.
+    if (copied && (await this.rescoreStored(copied))) return this.get(copied.id);
+    return copied || undefined;
   }
 
   /** The week a grade finishing now is recorded for: its own, or the new one when its week closed meanwhile. */
@@ -383,32 +389,58 @@ export class SubmissionService {
 
   /**
    * Grades stored under an older threshold table get today's points (see rescoreResult): run at
-   * start, so boards and best points never mix two scales. Returns how many grades changed.
+   * start, so this week's board and best points are on one scale. Closed weeks keep their final
+   * standings as they were published. Only rows whose stored table or baselines differ from
+   * today's are read; a row that cannot be rescored is left as it is and reported.
    */
-  async rescoreStoredGrades(): Promise<number> {
+  async rescoreStoredGrades(): Promise<{ changed: number; unreadable: number[] }> {
     let changed = 0;
-    let after = 0;
-    for (;;) {
-      const page = await this.db
-        .select({ id: submissions.id, problemId: submissions.problemId, result: submissions.result })
-        .from(submissions)
-        .where(and(eq(submissions.status, 'graded'), sql`${submissions.id} > ${after}`))
-        .orderBy(asc(submissions.id))
-        .limit(RESCORE_PAGE);
-      if (page.length === 0) return changed;
-      for (const row of page) {
-        after = row.id;
-        const problem = this.catalog.find((p) => p.id === row.problemId);
-        if (!problem || !isGradeResult(row.result)) continue;
-        const rescored = rescoreResult(problem, row.result);
-        if (!rescored) continue;
-        await this.db
-          .update(submissions)
-          .set({ points: rescored.points, result: rescored as unknown as Record<string, unknown> })
-          .where(and(eq(submissions.id, row.id), eq(submissions.status, 'graded')));
-        changed++;
+    const unreadable: number[] = [];
+    for (const problem of this.catalog) {
+      const table = thresholdTable(problem);
+      const baselines = baselineScores(problem, table);
+      let after = 0;
+      for (;;) {
+        const page = await this.db
+          .select({ id: submissions.id, problemId: submissions.problemId, result: submissions.result })
+          .from(submissions)
+          .where(
+            and(
+              eq(submissions.problemId, problem.id),
+              eq(submissions.status, 'graded'),
+              sql`${submissions.id} > ${after}`,
+              // jsonb equality ignores key order and compares numbers as numbers.
+              sql`(${submissions.result}->'thresholds' is distinct from ${JSON.stringify(table.rows)}::jsonb
+                or ${submissions.result}->'baselines' is distinct from ${JSON.stringify(baselines)}::jsonb)`,
+            ),
+          )
+          .orderBy(asc(submissions.id))
+          .limit(RESCORE_PAGE);
+        if (page.length === 0) break;
+        for (const row of page) {
+          after = row.id;
+          try {
+            if (await this.rescoreStored(row)) changed++;
+          } catch {
+            unreadable.push(row.id);
+          }
+        }
       }
     }
+    return { changed, unreadable };
+  }
+
+  /** Rescores one stored grade under today's table; false when it needs nothing or is no grader result. */
+  private async rescoreStored(row: Pick<Submission, 'id' | 'problemId' | 'result'>): Promise<boolean> {
+    const problem = this.catalog.find((p) => p.id === row.problemId);
+    if (!problem || !isGradeResult(row.result)) return false;
+    const rescored = rescoreResult(problem, row.result);
+    if (!rescored) return false;
+    await this.db
+      .update(submissions)
+      .set({ points: rescored.points, result: rescored as unknown as Record<string, unknown> })
+      .where(and(eq(submissions.id, row.id), eq(submissions.status, 'graded')));
+    return true;
   }
 
   /** Records a refusal; undefined when the submission is no longer in flight (see markGraded). */

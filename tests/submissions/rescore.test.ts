@@ -65,7 +65,14 @@ describe.each(testEngines)('rescoring stored grades on %s', (engine) => {
     // A grade whose result is not a grader result (no value, no details) is left alone.
     await stored('cy', 'linear-a', {});
 
-    expect(await subs.rescoreStoredGrades()).toBe(2);
+    // A stored classification result whose per-class figures are not a list cannot be rescored:
+    // left as it is and reported, the start goes on.
+    await stored('dan', 'mnist', oldResult('mnist', 0.95, { kind: 'classification', perClass: 'unreadable' }));
+
+    const first = await subs.rescoreStoredGrades();
+    expect(first.changed).toBe(2);
+    expect(first.unreadable).toHaveLength(1);
+    expect((await subs.bestPoints('g', 'dan')).get('mnist')).toBe(5);
     expect((await subs.bestPoints('g', 'ada')).get('sunspots')).toBe(0);
     expect((await subs.bestPoints('g', 'bob')).get('mnist')).toBe(0);
     expect((await subs.bestPoints('g', 'cy')).get('linear-a')).toBe(5);
@@ -78,6 +85,16 @@ describe.each(testEngines)('rescoring stored grades on %s', (engine) => {
     expect(sunspots.baselines).toEqual([expect.objectContaining({ id: 'naive', points: 4 }), expect.objectContaining({ id: 'constant', points: 0 })]);
     expect(sunspots.hint).toMatch(/get it to 0\.\d{4} or lower for 1 point/);
     // Today's tables already: nothing to do on the next start.
-    expect(await subs.rescoreStoredGrades()).toBe(0);
+    expect(await subs.rescoreStoredGrades()).toEqual({ changed: 0, unreadable: first.unreadable });
+  });
+
+  it('gives a re-upload of a grade stored under an older table today\'s points', async () => {
+    // Stored by a process still on the old table after this one started.
+    await stored('eve', 'sunspots', oldResult('sunspots', 0.1268, { kind: 'time-series', residuals }));
+    const again = await createSubmission(subs, { guildId: 'g', userId: 'eve', userName: 'eve', problemId: 'sunspots', fileName: 'model.h5', fileSha256: 'eve-sunspots', fileSize: 10 });
+    if (!again.ok) throw new Error('refused');
+    expect(again.value.kind).toBe('reused');
+    expect(again.value.submission.points).toBe(0);
+    expect((again.value.submission.result as { points: number }).points).toBe(0);
   });
 });

@@ -2,9 +2,9 @@
 // several workers at once) into the result of the whole set. Accuracy, per-class figures and the
 // confusion matrix are sums over samples, so the merge is exact; the points, hint and message are
 // then computed as evaluate() computes them for the whole set.
-import { classificationHint, nearConstant, nonFiniteMessage, type ClassificationDetails } from '../evaluate.ts';
+import { nearConstant, nonFiniteMessage, scoreValue, type ClassificationDetails } from '../evaluate.ts';
 import type { ProblemDefinition } from '../problem-types.ts';
-import { hintFor, pointsFor, thresholdTable } from '../scoring.ts';
+import { thresholdTable } from '../scoring.ts';
 import { shardRange, type GradeResult } from './protocol.ts';
 
 export function mergeShardResults(problem: ProblemDefinition, shards: GradeResult[]): GradeResult {
@@ -34,8 +34,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
     return {
       ...rest,
       value: null,
-      points: 0,
-      hint: hintFor(table, Number.NaN, 0),
+      ...scoreValue(table, Number.NaN, total),
       message: nonFiniteMessage(count, total, firstIndex),
       details: { kind: 'non-finite', nonFiniteCount: count, firstNonFiniteIndex: firstIndex },
     };
@@ -61,8 +60,7 @@ export function mergeShardResults(problem: ProblemDefinition, shards: GradeResul
     unassignedPredictions: parts.reduce((sum, part) => sum + part.unassignedPredictions, 0),
   };
   const value = correct / total;
-  const points = pointsFor(table, value);
-  const hint = classificationHint(table, value, points, total, perClass);
+  const { points, hint } = scoreValue(table, value, total, perClass);
   // Every shard ran the same model: its message (a model that rescales pixels twice) holds for the
   // whole set while the whole set's accuracy is still about that of a constant.
   const { message: _first, ...rest } = base;
