@@ -86,7 +86,7 @@ describe('/leaderboard', () => {
     const off = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { mock_exam: false } });
     expect(JSON.stringify((await off.response()).data)).toContain('Saved.');
 
-    for (const options of [{}, { board: 'all-time' }, { board: 'timed', week: 'previous' }]) {
+    for (const options of [{}, { board: 'all-time' }, { board: 'timed', week: 'previous' }] as Array<Record<string, string>>) {
       const it = await bot.fake.slashCommand({ name: 'leaderboard', member: bot.student, options });
       const answer = (await it.response()).data as { content: string; flags: number; embeds?: unknown[] };
       expect(answer.flags & EPHEMERAL).toBe(EPHEMERAL);
