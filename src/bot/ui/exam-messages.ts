@@ -61,7 +61,7 @@ function boardMessage(card: LeaderboardCardInput, caller: LeaderboardRow | undef
     .setTitle(card.title.slice(0, 256))
     .setColor(0xff6f00)
     .setDescription((lines.join('\n') || card.emptyText || 'Nobody is on this board.').slice(0, 4000))
-    .setFooter({ text: (card.subtitle ?? '').slice(0, 2048) || card.title.slice(0, 2048) });
+    .setFooter({ text: (card.subtitle || card.title).slice(0, 2048) });
   try {
     const png = renderLeaderboardCard({ ...card, rows: cardRows });
     embed.setImage('attachment://leaderboard.png');
