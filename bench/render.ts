@@ -17,9 +17,10 @@ function series(count: number, phase: number): number[] {
 }
 
 const digits = Array.from({ length: 10 }, (_, i) => String(i));
+const leaderboardColumns = ['linear-a', 'mnist', 'horse-or-human', 'bbc-news', 'daily-max-temperatures'].map((name, i) => ({ header: String(i + 1), name }));
 const leaderboardRows: LeaderboardRow[] = [
-  ...Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, name: `Study member number ${i + 1}`, score: 96 - i * 7.1, detail: `${5 - (i % 3)} of 5 problems` })),
-  { rank: 27, name: 'the caller', score: 12, detail: '1 of 5 problems', highlight: true },
+  ...Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, name: `Study member number ${i + 1}`, score: 96 - i * 7.1, cells: ['5', '5', '4', String(3 - (i % 3)), '–'] })),
+  { rank: 27, name: 'the caller', score: 12, cells: ['5', '2', '–', '–', '–'], highlight: true },
 ];
 
 const pictures: Record<string, () => string> = {
@@ -31,7 +32,8 @@ const pictures: Record<string, () => string> = {
   'forecast 5000 points (downsampled)': () => forecastSvg({ title: 'Long series', actual: series(5000, 0), forecast: series(5000, 0.1) }),
   'regression 15 points': () =>
     regressionSvg({ title: 'y = 2x - 1', points: Array.from({ length: 15 }, (_, i) => ({ x: i - 1, expected: 2 * i - 3, predicted: 2 * i - 3 + Math.sin(i) })) }),
-  'leaderboard 10 + caller': () => leaderboardCardSvg({ title: 'Weekly mock exam · 2025-W47', subtitle: '38 members', rows: leaderboardRows, footer: 'best submission per problem counts' }),
+  'leaderboard 10 + caller': () =>
+    leaderboardCardSvg({ title: 'Weekly mock exam · 2025-W47', subtitle: '38 members', rows: leaderboardRows, maxScore: 100, columns: leaderboardColumns, footer: 'best submission per problem counts' }),
 };
 
 console.log(`render: median of ${runs} runs after one warm-up (Node ${process.version})`);

@@ -9,9 +9,10 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
-import { settingsEmbed } from '../src/bot/ui/settings-messages.ts';
+import { settingsEmbed, settingsRefusalMessage } from '../src/bot/ui/settings-messages.ts';
 import { winnerRoleProblem } from '../src/bot/winner-role.ts';
 import type { GuildSettingsPatch } from '../src/settings/guild-settings.ts';
+import { timezonesMatching } from '../src/timezone.ts';
 
 const data = new SlashCommandBuilder()
   .setName('config')
@@ -54,7 +55,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   if (Object.keys(patch).length > 0) {
     const updated = await ctx.settings.update(interaction.guildId, patch);
     if (!updated.ok) {
-      await interaction.reply({ content: updated.reason, flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: settingsRefusalMessage(updated.reason), flags: MessageFlags.Ephemeral });
       return;
     }
     settings = updated.value;
@@ -67,12 +68,8 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   await interaction.reply({ content: notes.join('\n') || undefined, embeds: [settingsEmbed(settings)], flags: MessageFlags.Ephemeral });
 }
 
-const TIMEZONES: string[] = Intl.supportedValuesOf('timeZone');
-
 async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
-  const typed = interaction.options.getFocused().toLowerCase().replace(/\s+/g, '_');
-  const matches = ['UTC', ...TIMEZONES].filter((tz) => tz.toLowerCase().includes(typed)).slice(0, 25);
-  await interaction.respond(matches.map((tz) => ({ name: tz, value: tz })));
+  await interaction.respond(timezonesMatching(interaction.options.getFocused(), 25).map((tz) => ({ name: tz, value: tz })));
 }
 
 export default { data, requirements, execute, autocomplete } satisfies CommandModule;

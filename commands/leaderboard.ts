@@ -1,7 +1,7 @@
 // /leaderboard [board] [week]
-import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
-import { allTimeRows, leaderboardMessage, weekBoardRows } from '../src/bot/ui/exam-messages.ts';
+import { allTimeBoardMessage, mockExamsOffMessage, weekBoardMessage } from '../src/bot/ui/exam-messages.ts';
 import { addWeeks } from '../src/mockexam/week.ts';
 
 const data = new SlashCommandBuilder()
@@ -22,23 +22,24 @@ const requirements: CommandRequirements = { guildOnly: true };
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
+  // Settings are cached, so this answers well within Discord's 3 seconds.
+  if (!(await ctx.settings.get(interaction.guildId)).mockExamEnabled) {
+    await interaction.reply({ content: mockExamsOffMessage(), flags: MessageFlags.Ephemeral });
+    return;
+  }
   const board = interaction.options.getString('board') ?? 'week';
   // Drawing the card takes a moment: acknowledge first.
   await interaction.deferReply();
   const guildName = interaction.guild?.name ?? 'this server';
   if (board === 'all-time') {
     const all = await ctx.mockExam.allTime(interaction.guildId, interaction.user.id);
-    const { rows, caller } = allTimeRows(all.top, all.caller, interaction.user.id);
-    await interaction.editReply(leaderboardMessage(`All-time leaderboard · ${guildName}`, `${all.members} members · sum of weekly exam scores`, rows, caller));
+    await interaction.editReply(allTimeBoardMessage(all, guildName, interaction.user.id));
     return;
   }
   const { week: current } = await ctx.mockExam.currentWeek(interaction.guildId);
   const week = interaction.options.getString('week') === 'previous' ? addWeeks(current, -1) : current;
   const view = await ctx.mockExam.board(interaction.guildId, week, board === 'timed' ? 'timed' : 'week', interaction.user.id);
-  const { rows, caller } = weekBoardRows(view, interaction.user.id);
-  const title = `${board === 'timed' ? 'Timed mock exam' : 'Mock exam'} ${week} · ${guildName}`;
-  const subtitle = `${view.members} member${view.members === 1 ? '' : 's'} · ${view.closed ? 'final standings' : 'live, best attempt per problem'}`;
-  await interaction.editReply(leaderboardMessage(title, subtitle, rows, caller));
+  await interaction.editReply(weekBoardMessage(view, ctx.catalog, guildName, interaction.user.id));
 }
 
 export default { data, requirements, execute } satisfies CommandModule;

@@ -21,12 +21,14 @@ const requirements: CommandRequirements = { guildOnly: true };
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   if (interaction.options.getSubcommand() === 'list') {
-    const { week } = await ctx.mockExam.currentWeek(interaction.guildId);
+    const guildId = interaction.guildId;
+    // This week's set is starred only where mock exams are on.
+    const { mockExamEnabled } = await ctx.settings.get(guildId);
     const [set, best] = await Promise.all([
-      ctx.mockExam.problemSet(interaction.guildId, week),
-      ctx.submissions.bestPoints(interaction.guildId, interaction.user.id),
+      mockExamEnabled ? ctx.mockExam.currentWeek(guildId).then(({ week }) => ctx.mockExam.problemSet(guildId, week)) : undefined,
+      ctx.submissions.bestPoints(guildId, interaction.user.id),
     ]);
-    await interaction.reply({ embeds: [catalogEmbed(ctx.catalog, set.problemIds, week, best)], flags: MessageFlags.Ephemeral });
+    await interaction.reply({ embeds: [catalogEmbed(ctx.catalog, set, best)], flags: MessageFlags.Ephemeral });
     return;
   }
   const id = interaction.options.getString('problem', true);

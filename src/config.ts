@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { OperatorError } from './operator-error.ts';
+import { canonicalTimezone } from './timezone.ts';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,15 +11,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function isLogLevel(value: string | undefined): value is LogLevel {
   return (LOG_LEVELS as readonly (string | undefined)[]).includes(value);
-}
-
-function isIanaTimezone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const optionalString = z
@@ -44,7 +36,8 @@ const envSchema = z.object({
     .string()
     .trim()
     .default('UTC')
-    .refine(isIanaTimezone, { message: 'must be an IANA timezone name such as Europe/Paris or UTC' }),
+    .refine((name) => canonicalTimezone(name) !== undefined, { message: 'must be an IANA timezone name such as Europe/Paris or UTC' })
+    .transform((name) => canonicalTimezone(name)!),
   DATASET_MIRROR: optionalString,
   GRADER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   GRADE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),

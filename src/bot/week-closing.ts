@@ -4,9 +4,9 @@ import type { Client } from 'discord.js';
 import type { Job } from '../jobs/job.ts';
 import { addWeeks } from '../mockexam/week.ts';
 import type { BotContext } from './command.ts';
-import { applyWinnerRole } from './winner-role.ts';
+import { applyWinnerRole, type WinnerRoleFailure } from './winner-role.ts';
 
-export type ClosedWeekReport = { guildId: string; week: string; winners: string[]; roleProblem?: string };
+export type ClosedWeekReport = { guildId: string; week: string; winners: string[]; roleProblem?: string; roleFailures?: WinnerRoleFailure[] };
 
 export async function closeDueWeeks(client: Client<true>, ctx: BotContext): Promise<ClosedWeekReport[]> {
   const reports: ClosedWeekReport[] = [];
@@ -17,11 +17,12 @@ export async function closeDueWeeks(client: Client<true>, ctx: BotContext): Prom
     if (settings.winnerRoleId && settings.mockExamEnabled && winners.length > 0) {
       const previous = await ctx.mockExam.standings(guildId, addWeeks(week, -1), 'week');
       const previousWinners = previous.closed ? previous.rows.filter((r) => r.rank === 1).map((r) => r.userId) : [];
-      const outcome = await applyWinnerRole(client, guildId, settings.winnerRoleId, winners, previousWinners);
+      const outcome = await applyWinnerRole(client, ctx.logger, guildId, settings.winnerRoleId, winners, previousWinners);
       if (outcome.problem) {
         report.roleProblem = outcome.problem;
-        ctx.logger.warn({ guildId, week, problem: outcome.problem }, 'winner role not given');
+        ctx.logger.warn({ guildId, week, roleId: settings.winnerRoleId, reason: outcome.problem }, 'winner role not given');
       }
+      if (outcome.failed.length > 0) report.roleFailures = outcome.failed;
     }
     ctx.logger.info({ guildId, week, members: standings.length, winners }, 'mock exam week closed');
     reports.push(report);

@@ -31,6 +31,11 @@ export type StandingRow = {
 export type BoardView = {
   week: IsoWeek;
   board: Board;
+  /** The week's problems, lightest first. */
+  problemIds: string[];
+  /** The current week, still open: its standings can change. */
+  live: boolean;
+  /** Its final standings are recorded. */
   closed: boolean;
   top: StandingRow[];
   caller?: StandingRow;
@@ -209,16 +214,25 @@ export class MockExamService {
 
   async board(guildId: string, week: IsoWeek, board: Board, callerId: string, limit = 10): Promise<BoardView> {
     const { closed, rows } = await this.standings(guildId, week, board);
-    return { week, board, closed, top: rows.slice(0, limit), caller: rows.find((r) => r.userId === callerId), members: rows.length };
+    const [{ problemIds }, { timezone }] = await Promise.all([this.problemSet(guildId, week), this.settings.get(guildId)]);
+    // A week that has ended takes no more grades (they count for the next week), so its standings
+    // are final even in the minutes before the closing job records them.
+    const { start, end } = weekBounds(week, timezone);
+    const now = this.now().getTime();
+    const live = !closed && start.getTime() <= now && now < end.getTime();
+    return { week, board, problemIds, live, closed, top: rows.slice(0, limit), caller: rows.find((r) => r.userId === callerId), members: rows.length };
   }
 
-  /** All-time: the sum of each week's exam score (recorded for closed weeks, live for open ones). */
-  async allTime(guildId: string, callerId: string, limit = 10): Promise<{ top: AllTimeRow[]; caller?: AllTimeRow; members: number }> {
+  /**
+   * All-time: the sum of each week's exam score (recorded for closed weeks, live for open ones).
+   * `weeks` counts the weeks with a score on this server: the best possible total is 100 per week.
+   */
+  async allTime(guildId: string, callerId: string, limit = 10): Promise<{ top: AllTimeRow[]; caller?: AllTimeRow; members: number; weeks: number }> {
     const closedWeeks = (
       await this.db.select({ week: weekClosures.week }).from(weekClosures).where(eq(weekClosures.guildId, guildId))
     ).map((r) => r.week);
     const recorded = await this.db
-      .select({ userId: weeklyStandings.userId, userName: weeklyStandings.userName, score: weeklyStandings.score })
+      .select({ week: weeklyStandings.week, userId: weeklyStandings.userId, userName: weeklyStandings.userName, score: weeklyStandings.score })
       .from(weeklyStandings)
       .where(and(eq(weeklyStandings.guildId, guildId), eq(weeklyStandings.board, 'week')));
     const openWeeks = (
@@ -227,7 +241,7 @@ export class MockExamService {
         .from(submissions)
         .where(and(eq(submissions.guildId, guildId), closedWeeks.length ? notInArray(submissions.week, closedWeeks) : undefined))
     ).map((r) => r.week);
-    const live = (await Promise.all(openWeeks.map((w) => this.liveStandings(guildId, w, 'week')))).flat();
+    const live = (await Promise.all(openWeeks.map(async (w) => (await this.liveStandings(guildId, w, 'week')).map((row) => ({ ...row, week: w }))))).flat();
     const totals = new Map<string, { userName: string; score: number; weeks: number }>();
     for (const row of [...recorded, ...live]) {
       const total = totals.get(row.userId) ?? { userName: row.userName, score: 0, weeks: 0 };
@@ -238,7 +252,8 @@ export class MockExamService {
     const ranked = rank(
       [...totals.entries()].map(([userId, t]) => ({ userId, userName: t.userName, weighted: Math.round(t.score * 1e6), score: t.score, weeks: t.weeks })),
     ).map(({ weighted: _w, ...row }) => row);
-    return { top: ranked.slice(0, limit), caller: ranked.find((r) => r.userId === callerId), members: ranked.length };
+    const weeks = new Set([...recorded, ...live].map((row) => row.week)).size;
+    return { top: ranked.slice(0, limit), caller: ranked.find((r) => r.userId === callerId), members: ranked.length, weeks };
   }
 
   /**

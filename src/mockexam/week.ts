@@ -40,7 +40,3 @@ export function weekIndex(week: IsoWeek): number {
   const epoch = DateTime.fromObject({ weekYear: 1970, weekNumber: 1, weekday: 1 }, { zone: 'UTC' });
   return Math.round(monday.diff(epoch, 'weeks').weeks);
 }
-
-export function isValidTimezone(timezone: string): boolean {
-  return DateTime.local().setZone(timezone).isValid;
-}

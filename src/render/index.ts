@@ -8,8 +8,8 @@ import { regressionSvg, type RegressionChartInput } from './regression.ts';
 
 export { confusionMatrixSvg, forecastSvg, leaderboardCardSvg, regressionSvg, svgToPng };
 export type { ConfusionMatrixInput, ForecastChartInput, LeaderboardCardInput, RegressionChartInput };
-export type { LeaderboardRow } from './leaderboard.ts';
-export { CARD_WIDTH, formatScore, leaderboardCardSize } from './leaderboard.ts';
+export type { CardRowLayout, CardText, LeaderboardCardLayout, LeaderboardColumn, LeaderboardRow } from './leaderboard.ts';
+export { CARD_WIDTH, formatScore, leaderboardCardLayout, leaderboardCardSize } from './leaderboard.ts';
 export { CHART_HEIGHT, CHART_WIDTH } from './svg.ts';
 export { renderGradeChart, gradeChartSvg } from './from-grade-result.ts';
 

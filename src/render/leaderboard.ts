@@ -1,17 +1,29 @@
-// The leaderboard card: the top rows with medals for the first three, a bar per score relative to
-// the best, and the caller's own row set apart below when it is not among the top rows.
-import { measureText } from './fonts.ts';
+// The leaderboard card: the top rows with medals for the first three, a bar per score on the scale
+// of the best possible score, and the caller's own row set apart below when it is not among the top
+// rows. A week's board has a column of points per problem, named in full in a legend under the rows.
+//
+// leaderboardCardLayout() decides every text and shape (what tests look at); leaderboardCardSvg()
+// only draws that layout.
+import { measureText, type FontWeight } from './fonts.ts';
 import { colors, contentTop, page, PAD, px, textElement } from './svg.ts';
-import { drawableText, escapeXml, fitText, formatNumber, label } from './text.ts';
+import { drawableText, escapeXml, fitText, formatNumber, wrapPieces } from './text.ts';
 
 export interface LeaderboardRow {
   rank: number;
   name: string;
   score: number;
-  /** A short note drawn in grey after the name, e.g. "4 of 5 problems" or "3 weeks". */
+  /** One short value per column of the card (points per problem; '–' for none). */
+  cells?: string[];
+  /** A short note drawn in grey where cells would be, e.g. "3 weeks", for boards without columns. */
   detail?: string;
   /** The caller's own row. */
   highlight?: boolean;
+}
+
+/** A column of the card: a short header over the cells, and what it stands for in the legend. */
+export interface LeaderboardColumn {
+  header: string;
+  name: string;
 }
 
 export interface LeaderboardCardInput {
@@ -19,6 +31,11 @@ export interface LeaderboardCardInput {
   subtitle?: string;
   /** The top rows in order, then optionally the caller's own row when it is not among them. */
   rows: LeaderboardRow[];
+  /** The score of a full bar: the best score possible on this board (100 for a week's exam). */
+  maxScore: number;
+  columns?: LeaderboardColumn[];
+  /** Drawn instead of the rows when there are none. */
+  emptyText?: string;
   footer?: string;
 }
 
@@ -26,9 +43,12 @@ export const CARD_WIDTH = 800;
 /** Rows drawn as the top of the board; rows after these are drawn below a gap (the caller's own). */
 const TOP_ROWS = 10;
 const MAX_ROWS = TOP_ROWS + 1;
+const MAX_COLUMNS = 6;
 const ROW_HEIGHT = 40;
+const HEADER_HEIGHT = 20;
 const GAP_HEIGHT = 22;
-const FOOTER_HEIGHT = 34;
+const NOTE_SIZE = 12;
+const NOTE_LINE_HEIGHT = 17;
 const BOTTOM_PAD = 14;
 
 const MEDALS: Record<number, string> = { 1: '#d4a017', 2: '#9aa3ae', 3: '#b8733a' };
@@ -36,94 +56,207 @@ const MEDALS: Record<number, string> = { 1: '#d4a017', 2: '#9aa3ae', 3: '#b8733a
 // Columns, in pixels from the left edge.
 const RANK_CENTER = PAD + 22;
 const NAME_X = PAD + 52;
-const DETAIL_RIGHT = 560;
-const BAR_X = 580;
-const BAR_WIDTH = 110;
 const SCORE_RIGHT = CARD_WIDTH - PAD - 8;
+const BAR_X = 590;
+const BAR_WIDTH = 110;
+/** Right edge of the cells (or of the detail). */
+const CELLS_RIGHT = BAR_X - 18;
+const CELL_WIDTH = 34;
+const NAME_SIZES = [16, 14] as const;
+const NOTE_WIDTH = CARD_WIDTH - 2 * PAD;
 
-function layoutOf(input: LeaderboardCardInput): { rowsTop: number; height: number; gap: boolean } {
-  const rowCount = Math.max(1, Math.min(input.rows.length, MAX_ROWS));
-  const gap = input.rows.length > TOP_ROWS;
-  const rowsTop = contentTop(input.subtitle) + 8;
-  const footer = input.footer ? FOOTER_HEIGHT : BOTTOM_PAD;
-  return { rowsTop, gap, height: rowsTop + rowCount * ROW_HEIGHT + (gap ? GAP_HEIGHT : 0) + footer };
+/** One piece of text on the card, drawable as it is (escaping happens when it is drawn). */
+export interface CardText {
+  text: string;
+  x: number;
+  /** Baseline. */
+  y: number;
+  size: number;
+  weight: FontWeight;
+  fill: string;
+  anchor: 'start' | 'middle' | 'end';
 }
 
-/** Size of the card for this input: 800 wide, as tall as its rows need (at most 10 + 1 rows). */
-export function leaderboardCardSize(input: LeaderboardCardInput): { width: number; height: number } {
-  return { width: CARD_WIDTH, height: layoutOf(input).height };
+export interface CardRowLayout {
+  top: number;
+  /** Tinted as the caller's row, striped as every second row, or plain. */
+  background: 'caller' | 'stripe' | 'none';
+  medal?: { cx: number; cy: number; fill: string };
+  rank: CardText;
+  name: CardText;
+  cells: CardText[];
+  detail?: CardText;
+  /** The track of the bar and the filled part, score / maxScore of it. */
+  bar: { x: number; y: number; width: number; filled: number; fill: string };
+  score: CardText;
 }
 
-/** A score as shown: whole numbers as they are, others with one decimal. */
+export interface LeaderboardCardLayout {
+  width: number;
+  height: number;
+  headers: CardText[];
+  rows: CardRowLayout[];
+  /** The dotted line before the caller's own row, when it is set apart. */
+  gapY?: number;
+  empty?: CardText;
+  /** Legend of the columns, then the footer, wrapped to the card's width. */
+  notes: CardText[];
+}
+
+/** A score as shown everywhere on the card: always one decimal ("20.0", "26.7"). */
 export function formatScore(score: number): string {
-  if (!Number.isFinite(score)) return '–';
-  return Number.isInteger(score) ? String(score) : formatNumber(score, 1);
+  return formatNumber(score, 1);
 }
 
-function rowSvg(row: LeaderboardRow, y: number, index: number, bestScore: number): string {
-  const parts: string[] = [];
-  const middle = y + ROW_HEIGHT / 2;
-  if (row.highlight) {
-    parts.push(
-      `<rect x="${PAD - 8}" y="${px(y + 2)}" width="${CARD_WIDTH - 2 * PAD + 16}" height="${ROW_HEIGHT - 4}" rx="6" fill="#e8f0fe"/>`,
-      `<rect x="${PAD - 8}" y="${px(y + 2)}" width="4" height="${ROW_HEIGHT - 4}" rx="2" fill="${colors.blue}"/>`,
-    );
-  } else if (index % 2 === 1) {
-    parts.push(`<rect x="${PAD - 8}" y="${px(y + 2)}" width="${CARD_WIDTH - 2 * PAD + 16}" height="${ROW_HEIGHT - 4}" rx="6" fill="#f7f8fa"/>`);
-  }
+function text(content: string, x: number, y: number, size: number, options: Partial<Pick<CardText, 'weight' | 'fill' | 'anchor'>> = {}): CardText {
+  return { text: content, x, y, size, weight: options.weight ?? 'regular', fill: options.fill ?? colors.text, anchor: options.anchor ?? 'start' };
+}
 
+/** The name at the largest size at which it fits, cut with an ellipsis only when it fits at none. */
+function fittedName(name: string, room: number): { text: string; size: number } {
+  const drawable = drawableText(name, 'bold') || '?';
+  for (const size of NAME_SIZES) {
+    if (measureText(drawable, size, 'bold') <= room) return { text: drawable, size };
+  }
+  const size = NAME_SIZES[NAME_SIZES.length - 1];
+  return { text: fitText(drawable, room, size, 'bold'), size };
+}
+
+function cellCenter(index: number, count: number): number {
+  return CELLS_RIGHT - (count - index - 0.5) * CELL_WIDTH;
+}
+
+function rowLayout(row: LeaderboardRow, top: number, index: number, input: LeaderboardCardInput): CardRowLayout {
+  const middle = top + ROW_HEIGHT / 2;
+  const columns = input.columns ?? [];
+  const columnCount = columns.length;
   const rankText = Number.isFinite(row.rank) ? String(Math.trunc(row.rank)) : '–';
-  const medal = MEDALS[row.rank];
-  if (medal) {
-    parts.push(`<circle cx="${RANK_CENTER}" cy="${px(middle)}" r="14" fill="${medal}"/>`);
-    parts.push(textElement(escapeXml(rankText), { x: RANK_CENTER, y: middle + 5, size: 14, weight: 'bold', fill: '#ffffff', anchor: 'middle' }));
-  } else {
-    const rankSize = rankText.length > 3 ? 11 : 14;
-    parts.push(textElement(escapeXml(rankText), { x: RANK_CENTER, y: middle + 5, size: rankSize, weight: 'bold', fill: colors.muted, anchor: 'middle' }));
-  }
+  const medalFill = MEDALS[row.rank];
 
-  const detail = row.detail ? drawableText(row.detail) : '';
-  const detailText = detail ? fitText(detail, 200, 13) : '';
-  const detailWidth = detailText ? measureText(detailText, 13) : 0;
-  const nameRoom = DETAIL_RIGHT - NAME_X - (detailText ? detailWidth + 16 : 0);
-  parts.push(textElement(label(row.name, nameRoom, 16, 'bold'), { x: NAME_X, y: middle + 6, size: 16, weight: 'bold', fill: colors.text }));
-  if (detailText) {
-    parts.push(textElement(escapeXml(detailText), { x: DETAIL_RIGHT, y: middle + 5, size: 13, fill: colors.muted, anchor: 'end' }));
-  }
+  const cells = columns.map((_, i) => {
+    const value = fitText(drawableText(row.cells?.[i] ?? '', 'bold'), CELL_WIDTH - 4, 14, 'bold');
+    const missing = value === '' || value === '–';
+    return text(missing ? '–' : value, cellCenter(i, columnCount), middle + 5, 14, { weight: 'bold', fill: missing ? colors.muted : colors.text, anchor: 'middle' });
+  });
+  const detailText = columnCount === 0 && row.detail ? fitText(drawableText(row.detail), 200, 13) : '';
+  const detail = detailText ? text(detailText, CELLS_RIGHT, middle + 5, 13, { fill: colors.muted, anchor: 'end' }) : undefined;
+  const nameRight = columnCount > 0 ? CELLS_RIGHT - columnCount * CELL_WIDTH - 8 : detail ? CELLS_RIGHT - measureText(detailText, 13) - 16 : CELLS_RIGHT;
+  const name = fittedName(row.name, nameRight - NAME_X);
 
-  const share = bestScore > 0 && Number.isFinite(row.score) ? Math.max(0, Math.min(1, row.score / bestScore)) : 0;
-  parts.push(`<rect x="${BAR_X}" y="${px(middle - 4)}" width="${BAR_WIDTH}" height="8" rx="4" fill="#e5e7eb"/>`);
-  if (share > 0) {
-    parts.push(`<rect x="${BAR_X}" y="${px(middle - 4)}" width="${px(Math.max(8, BAR_WIDTH * share))}" height="8" rx="4" fill="${row.highlight ? colors.blue : '#60a5fa'}"/>`);
-  }
-  parts.push(textElement(escapeXml(formatScore(row.score)), { x: SCORE_RIGHT, y: middle + 6, size: 17, weight: 'bold', fill: colors.text, anchor: 'end' }));
-  return parts.join('');
+  const share = input.maxScore > 0 && Number.isFinite(row.score) ? Math.max(0, Math.min(1, row.score / input.maxScore)) : 0;
+  return {
+    top,
+    background: row.highlight ? 'caller' : index % 2 === 1 ? 'stripe' : 'none',
+    ...(medalFill ? { medal: { cx: RANK_CENTER, cy: middle, fill: medalFill } } : {}),
+    rank: text(rankText, RANK_CENTER, middle + 5, medalFill || rankText.length <= 3 ? 14 : 11, {
+      weight: 'bold',
+      fill: medalFill ? '#ffffff' : colors.muted,
+      anchor: 'middle',
+    }),
+    name: text(name.text, NAME_X, middle + 6, name.size, { weight: 'bold' }),
+    cells,
+    ...(detail ? { detail } : {}),
+    bar: { x: BAR_X, y: middle - 4, width: BAR_WIDTH, filled: BAR_WIDTH * share, fill: row.highlight ? colors.blue : '#60a5fa' },
+    score: text(formatScore(row.score), SCORE_RIGHT, middle + 6, 17, { weight: 'bold', anchor: 'end' }),
+  };
 }
 
-export function leaderboardCardSvg(input: LeaderboardCardInput): string {
+/** Where everything on the card goes. */
+export function leaderboardCardLayout(input: LeaderboardCardInput): LeaderboardCardLayout {
   if (!Array.isArray(input.rows)) throw new TypeError('rows must be an array of leaderboard rows');
   if (input.rows.length > MAX_ROWS) {
     throw new RangeError(`A leaderboard card shows at most ${MAX_ROWS} rows (the top ${TOP_ROWS} and the caller's own); got ${input.rows.length}.`);
   }
-  const { rowsTop, height, gap } = layoutOf(input);
-  const parts: string[] = [];
-  const scores = input.rows.map((row) => row.score).filter(Number.isFinite);
-  const bestScore = scores.length ? Math.max(...scores) : 0;
-  if (input.rows.length === 0) {
-    parts.push(textElement('No scores yet.', { x: NAME_X, y: rowsTop + ROW_HEIGHT / 2 + 6, size: 16, fill: colors.muted }));
-  }
+  if ((input.columns?.length ?? 0) > MAX_COLUMNS) throw new RangeError(`A leaderboard card has at most ${MAX_COLUMNS} columns; got ${input.columns!.length}.`);
+  // Without rows, column headers and their legend would explain nothing.
+  const columns = input.rows.length > 0 ? (input.columns ?? []) : [];
+
+  const headerTop = contentTop(input.subtitle) + 8;
+  const headers = columns.map((c, i) =>
+    text(fitText(drawableText(c.header), CELL_WIDTH, 12, 'bold'), cellCenter(i, columns.length), headerTop + 13, 12, { weight: 'bold', fill: colors.muted, anchor: 'middle' }),
+  );
+  const rowsTop = headerTop + (columns.length > 0 ? HEADER_HEIGHT : 0);
+
+  const rows: CardRowLayout[] = [];
   let y = rowsTop;
+  let gapY: number | undefined;
   input.rows.forEach((row, index) => {
-    if (index === TOP_ROWS && gap) {
-      const dotsY = y + GAP_HEIGHT / 2;
-      parts.push(`<path d="M${PAD} ${px(dotsY)}H${CARD_WIDTH - PAD}" stroke="#d1d5db" stroke-dasharray="2 5" stroke-linecap="round" stroke-width="2"/>`);
+    if (index === TOP_ROWS) {
+      gapY = y + GAP_HEIGHT / 2;
       y += GAP_HEIGHT;
     }
-    parts.push(rowSvg(row, y, index, bestScore));
+    rows.push(rowLayout(row, y, index, input));
     y += ROW_HEIGHT;
   });
-  if (input.footer) {
-    parts.push(textElement(label(input.footer, CARD_WIDTH - 2 * PAD, 12, 'regular', ''), { x: PAD, y: height - 14, size: 12, fill: colors.muted }));
+  let empty: CardText | undefined;
+  if (rows.length === 0) {
+    empty = text(fitText(drawableText(input.emptyText ?? '') || 'No scores yet.', CARD_WIDTH - NAME_X - PAD, 16), NAME_X, y + ROW_HEIGHT / 2 + 6, 16, { fill: colors.muted });
+    y += ROW_HEIGHT;
   }
-  return page({ width: CARD_WIDTH, height, title: input.title, subtitle: input.subtitle, body: parts.join('') });
+
+  const legend = wrapPieces(
+    columns.map((c) => `${drawableText(c.header)} ${drawableText(c.name)}`.trim()),
+    ' · ',
+    NOTE_WIDTH,
+    NOTE_SIZE,
+  );
+  const footer = input.footer ? wrapPieces(drawableText(input.footer).split(' '), ' ', NOTE_WIDTH, NOTE_SIZE) : [];
+  const noteLines = [...legend, ...footer];
+  y += noteLines.length > 0 ? 8 : 0;
+  const notes = noteLines.map((line) => {
+    y += NOTE_LINE_HEIGHT;
+    return text(line, PAD, y - 4, NOTE_SIZE, { fill: colors.muted });
+  });
+  return { width: CARD_WIDTH, height: Math.ceil(y + BOTTOM_PAD), headers, rows, ...(gapY === undefined ? {} : { gapY }), ...(empty ? { empty } : {}), notes };
+}
+
+/** Size of the card for this input: 800 wide, as tall as its rows and notes need. */
+export function leaderboardCardSize(input: LeaderboardCardInput): { width: number; height: number } {
+  const { width, height } = leaderboardCardLayout(input);
+  return { width, height };
+}
+
+function draw(item: CardText): string {
+  return textElement(escapeXml(item.text), {
+    x: item.x,
+    y: item.y,
+    size: item.size,
+    fill: item.fill,
+    anchor: item.anchor,
+    ...(item.weight === 'bold' ? { weight: 'bold' as const } : {}),
+  });
+}
+
+function rowSvg(row: CardRowLayout): string {
+  const parts: string[] = [];
+  const band = `x="${PAD - 8}" y="${px(row.top + 2)}" height="${ROW_HEIGHT - 4}" rx="6"`;
+  if (row.background === 'caller') {
+    parts.push(`<rect ${band} width="${CARD_WIDTH - 2 * PAD + 16}" fill="#e8f0fe"/>`);
+    parts.push(`<rect x="${PAD - 8}" y="${px(row.top + 2)}" width="4" height="${ROW_HEIGHT - 4}" rx="2" fill="${colors.blue}"/>`);
+  } else if (row.background === 'stripe') {
+    parts.push(`<rect ${band} width="${CARD_WIDTH - 2 * PAD + 16}" fill="#f7f8fa"/>`);
+  }
+  if (row.medal) parts.push(`<circle cx="${px(row.medal.cx)}" cy="${px(row.medal.cy)}" r="14" fill="${row.medal.fill}"/>`);
+  parts.push(draw(row.rank), draw(row.name), ...row.cells.map(draw));
+  if (row.detail) parts.push(draw(row.detail));
+  const { bar } = row;
+  parts.push(`<rect x="${bar.x}" y="${px(bar.y)}" width="${bar.width}" height="8" rx="4" fill="#e5e7eb"/>`);
+  // A sliver under 8 px would draw as a dot; the bar keeps its rounded ends.
+  if (bar.filled > 0) parts.push(`<rect x="${bar.x}" y="${px(bar.y)}" width="${px(Math.max(8, bar.filled))}" height="8" rx="4" fill="${bar.fill}"/>`);
+  parts.push(draw(row.score));
+  return parts.join('');
+}
+
+export function leaderboardCardSvg(input: LeaderboardCardInput): string {
+  const layout = leaderboardCardLayout(input);
+  const parts: string[] = layout.headers.map(draw);
+  if (layout.empty) parts.push(draw(layout.empty));
+  layout.rows.forEach((row, index) => {
+    if (index === TOP_ROWS && layout.gapY !== undefined) {
+      parts.push(`<path d="M${PAD} ${px(layout.gapY)}H${CARD_WIDTH - PAD}" stroke="#d1d5db" stroke-dasharray="2 5" stroke-linecap="round" stroke-width="2"/>`);
+    }
+    parts.push(rowSvg(row));
+  });
+  parts.push(...layout.notes.map(draw));
+  return page({ width: layout.width, height: layout.height, title: input.title, subtitle: input.subtitle, body: parts.join('') });
 }

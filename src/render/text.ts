@@ -89,3 +89,26 @@ export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
   return `${percent === 100 || percent === 0 ? percent.toFixed(0) : percent.toFixed(1)}%`;
 }
+
+/**
+ * Lays pieces of text out on lines of at most maxWidth pixels, joined by `separator` and broken
+ * only between pieces, so a piece ("3 horse-or-human") is never split. A piece wider than a line
+ * on its own is cut with an ellipsis. Does not escape.
+ */
+export function wrapPieces(pieces: string[], separator: string, maxWidth: number, size: number, weight: FontWeight = 'regular'): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const raw of pieces) {
+    const piece = fitText(raw, maxWidth, size, weight);
+    if (!piece) continue;
+    const joined = line ? `${line}${separator}${piece}` : piece;
+    if (line && measureText(joined.trimEnd(), size, weight) > maxWidth) {
+      lines.push(line.trimEnd());
+      line = piece;
+    } else {
+      line = joined;
+    }
+  }
+  if (line) lines.push(line.trimEnd());
+  return lines;
+}

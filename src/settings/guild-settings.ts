@@ -2,9 +2,9 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { guildSettings } from '../db/schema.ts';
-import { isValidTimezone } from '../mockexam/week.ts';
 import type { Clock } from '../clock.ts';
 import { ok, refused, type Result } from '../result.ts';
+import { canonicalTimezone } from '../timezone.ts';
 
 export type GradeVisibility = 'ephemeral' | 'public';
 
@@ -18,6 +18,9 @@ export type GuildSettings = {
 };
 
 export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
+
+/** Why a change was refused; `typed` is what the moderator typed, to be shown as text. */
+export type SettingsRefusal = { kind: 'unknown-timezone'; typed: string };
 
 /**
  * How long settings read from the database are reused. Handlers read them before acknowledging an
@@ -52,7 +55,8 @@ export class GuildSettingsService {
     const [row] = await this.db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
     return {
       guildId,
-      timezone: row?.timezone ?? this.defaultTimezone,
+      // Rows saved before names were stored canonically may hold another spelling.
+      timezone: row?.timezone ? (canonicalTimezone(row.timezone) ?? row.timezone) : this.defaultTimezone,
       announcementChannelId: row?.announcementChannelId ?? null,
       mockExamEnabled: row?.mockExamEnabled ?? true,
       winnerRoleId: row?.winnerRoleId ?? null,
@@ -60,13 +64,18 @@ export class GuildSettingsService {
     };
   }
 
-  /** Applies a change; a timezone that is not an IANA name is refused with a message. */
-  async update(guildId: string, patch: GuildSettingsPatch): Promise<Result<GuildSettings>> {
-    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
-      return refused(`"${patch.timezone}" is not an IANA timezone name (for example Europe/Berlin, America/New_York, Asia/Jakarta, UTC).`);
+  /**
+   * Applies a change. A timezone is stored under its canonical IANA name ("europe/berlin" becomes
+   * "Europe/Berlin"); one that names no zone is refused.
+   */
+  async update(guildId: string, patch: GuildSettingsPatch): Promise<Result<GuildSettings, SettingsRefusal>> {
+    let timezone = patch.timezone;
+    if (timezone !== undefined) {
+      timezone = canonicalTimezone(timezone);
+      if (timezone === undefined) return refused({ kind: 'unknown-timezone', typed: patch.timezone! });
     }
     const now = this.now();
-    const values = { ...patch, updatedAt: now };
+    const values = { ...patch, ...(timezone === undefined ? {} : { timezone }), updatedAt: now };
     await this.db
       .insert(guildSettings)
       .values({ guildId, ...values, createdAt: now })

@@ -35,4 +35,9 @@ describe('parseConfig', () => {
     expect(config.defaultTimezone).toBe('America/Sao_Paulo');
     expect(config.databaseUrl).toBe('postgresql://u@h/db');
   });
+
+  it('keeps the default timezone under its canonical name, whatever its case', () => {
+    expect(parseConfig({ DEFAULT_TIMEZONE: 'europe/berlin' }).defaultTimezone).toBe('Europe/Berlin');
+    expect(parseConfig({ DEFAULT_TIMEZONE: 'utc' }).defaultTimezone).toBe('UTC');
+  });
 });

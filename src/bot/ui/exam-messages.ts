@@ -4,7 +4,7 @@ import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { categoryName } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
 import type { AllTimeRow, BoardView, StandingRow } from '../../mockexam/mock-exam-service.ts';
-import { renderLeaderboardCard } from '../../render/index.ts';
+import { formatScore, renderLeaderboardCard, type LeaderboardCardInput, type LeaderboardRow } from '../../render/index.ts';
 
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -44,24 +44,26 @@ export function statusEmbed(input: {
   return embed.setFooter({ text: 'Best attempt per problem counts · score = Σ points × weight / 75 × 100' });
 }
 
-type CardRow = { rank: number; name: string; score: number; detail?: string; highlight?: boolean };
-
-function boardText(rows: CardRow[], caller?: CardRow): string {
-  if (rows.length === 0) return 'Nobody is on this board yet. Grade a model with /grade to get on it.';
-  const lines = rows.map((r) => `${r.highlight ? '**' : ''}${String(r.rank).padStart(2)}. ${asText(r.name, 100)} — ${r.score.toFixed(1)}${r.highlight ? '**' : ''}`);
-  if (caller && !rows.some((r) => r.highlight)) lines.push('…', `**${caller.rank}. ${asText(caller.name, 100)} — ${caller.score.toFixed(1)}** (you)`);
-  return lines.join('\n');
+/** /leaderboard on a server whose mock exams are off: there is no board to show. */
+export function mockExamsOffMessage(): string {
+  return 'Mock exams are off on this server, so there is no leaderboard. A moderator (Manage Server) can turn them on with `/config mock_exam:True`.';
 }
 
+type BoardMessage = { embeds: EmbedBuilder[]; files: AttachmentBuilder[] };
 
-export function leaderboardMessage(title: string, subtitle: string, rows: CardRow[], caller: CardRow | undefined): {
-  embeds: EmbedBuilder[];
-  files: AttachmentBuilder[];
-} {
-  const embed = new EmbedBuilder().setTitle(title.slice(0, 256)).setColor(0xff6f00).setDescription(boardText(rows, caller).slice(0, 4000)).setFooter({ text: subtitle.slice(0, 2048) });
+/** The card's input and the embed with the same board as text, the fallback when no picture can be drawn. */
+function boardMessage(card: LeaderboardCardInput, caller: LeaderboardRow | undefined): BoardMessage {
+  const rows = card.rows;
   const cardRows = caller && !rows.some((r) => r.highlight) ? [...rows, { ...caller, highlight: true }] : rows;
+  const lines = rows.map((r) => `${r.highlight ? '**' : ''}${String(r.rank).padStart(2)}. ${asText(r.name, 100)} — ${formatScore(r.score)}${r.highlight ? '**' : ''}`);
+  if (caller && !rows.some((r) => r.highlight)) lines.push('…', `**${caller.rank}. ${asText(caller.name, 100)} — ${formatScore(caller.score)}** (you)`);
+  const embed = new EmbedBuilder()
+    .setTitle(card.title.slice(0, 256))
+    .setColor(0xff6f00)
+    .setDescription((lines.join('\n') || card.emptyText || 'Nobody is on this board.').slice(0, 4000))
+    .setFooter({ text: (card.subtitle || card.title).slice(0, 2048) });
   try {
-    const png = renderLeaderboardCard({ title, subtitle, rows: cardRows });
+    const png = renderLeaderboardCard({ ...card, rows: cardRows });
     embed.setImage('attachment://leaderboard.png');
     return { embeds: [embed], files: [new AttachmentBuilder(png, { name: 'leaderboard.png' })] };
   } catch {
@@ -70,24 +72,58 @@ export function leaderboardMessage(title: string, subtitle: string, rows: CardRo
   }
 }
 
-export function weekBoardRows(view: BoardView, callerId: string): { rows: CardRow[]; caller?: CardRow } {
-  const toRow = (r: StandingRow): CardRow => ({
+/** What a week's board says about itself: live only while it is the current, open week. */
+function weekBoardSubtitle(view: BoardView): string {
+  if (view.members === 0) return view.live ? 'live · nobody graded yet' : 'final · nobody was graded that week';
+  const members = `${view.members} member${view.members === 1 ? '' : 's'}`;
+  return `${members} · ${view.live ? 'live, best attempt per problem so far' : 'final standings'}`;
+}
+
+/** The week (or timed) board: a column of points per problem of the week, scores out of 100. */
+export function weekBoardMessage(view: BoardView, catalog: readonly ProblemDefinition[], guildName: string, callerId: string): BoardMessage {
+  const problems = view.problemIds
+    .map((id) => catalog.find((p) => p.id === id))
+    .filter((p): p is ProblemDefinition => p !== undefined)
+    .sort((a, b) => a.category - b.category);
+  const toRow = (r: StandingRow): LeaderboardRow => ({
     rank: r.rank,
     name: r.userName,
     score: r.score,
-    detail: Object.entries(r.pointsByProblem).map(([id, p]) => `${id} ${p}`).join(' · '),
+    cells: problems.map((p) => (r.pointsByProblem[p.id] === undefined ? '–' : String(r.pointsByProblem[p.id]))),
     highlight: r.userId === callerId,
   });
-  return { rows: view.top.map(toRow), caller: view.caller ? toRow(view.caller) : undefined };
+  const card: LeaderboardCardInput = {
+    title: `${view.board === 'timed' ? 'Timed mock exam' : 'Mock exam'} ${view.week} · ${guildName}`,
+    subtitle: weekBoardSubtitle(view),
+    rows: view.top.map(toRow),
+    maxScore: 100,
+    columns: problems.map((p) => ({ header: String(p.category), name: p.id })),
+    emptyText: view.live ? 'No grades yet this week. Grade a model with /grade to get on the board.' : `Nobody was graded in ${view.week}.`,
+    ...(view.top.length > 0 ? { footer: 'Points (0–5) per problem; category n weighs n. Score = Σ points × weight / 75 × 100.' } : {}),
+  };
+  return boardMessage(card, view.caller ? toRow(view.caller) : undefined);
 }
 
-export function allTimeRows(top: AllTimeRow[], caller: AllTimeRow | undefined, callerId: string): { rows: CardRow[]; caller?: CardRow } {
-  const toRow = (r: AllTimeRow): CardRow => ({
+/** The all-time board: the sum of weekly scores; a full bar is 100 in every week the server had. */
+export function allTimeBoardMessage(
+  all: { top: AllTimeRow[]; caller?: AllTimeRow; members: number; weeks: number },
+  guildName: string,
+  callerId: string,
+): BoardMessage {
+  const toRow = (r: AllTimeRow): LeaderboardRow => ({
     rank: r.rank,
     name: r.userName,
     score: r.score,
     detail: `${r.weeks} week${r.weeks === 1 ? '' : 's'}`,
     highlight: r.userId === callerId,
   });
-  return { rows: top.map(toRow), caller: caller ? toRow(caller) : undefined };
+  const card: LeaderboardCardInput = {
+    title: `All-time leaderboard · ${guildName}`,
+    subtitle: `${all.members} member${all.members === 1 ? '' : 's'} · sum of weekly exam scores over ${all.weeks} week${all.weeks === 1 ? '' : 's'}`,
+    rows: all.top.map(toRow),
+    maxScore: 100 * Math.max(1, all.weeks),
+    emptyText: 'Nobody has a score yet. Grade a model with /grade to get on the board.',
+    footer: `A full bar is 100 in each of the ${all.weeks} week${all.weeks === 1 ? '' : 's'}.`,
+  };
+  return boardMessage(card, all.caller ? toRow(all.caller) : undefined);
 }

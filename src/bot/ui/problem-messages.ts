@@ -13,22 +13,26 @@ export function matchProblems(catalog: readonly ProblemDefinition[], typed: stri
     .map((p) => ({ name: `${p.id} (category ${p.category}): ${p.title}`.slice(0, 100), value: p.id }));
 }
 
+/**
+ * The catalog with the member's best points; with `mockExam` (a server whose mock exams are on), this
+ * week's problems are starred.
+ */
 export function catalogEmbed(
   catalog: readonly ProblemDefinition[],
-  weekSet: string[],
-  week: string,
+  mockExam: { week: string; problemIds: string[] } | undefined,
   best: Map<string, number>,
 ): EmbedBuilder {
+  const star = mockExam ? `★ = in this week's mock exam (${mockExam.week}). ` : '';
   const embed = new EmbedBuilder()
     .setTitle('Problems')
     .setColor(0xff6f00)
-    .setDescription(`★ = in this week's mock exam (${week}). Your best points in brackets. Grade with \`/grade\`; read one with \`/problems show\`.`);
+    .setDescription(`${star}Your best points in brackets. Grade with \`/grade\`; read one with \`/problems show\`.`);
   for (const category of PROBLEM_CATEGORIES) {
     const lines = catalog
       .filter((p) => p.category === category)
       .map((p) => {
         const mine = best.has(p.id) ? ` [${best.get(p.id)}/5]` : '';
-        return `${weekSet.includes(p.id) ? '★' : '·'} \`${p.id}\` ${p.title} (weight ${p.weight})${mine}`;
+        return `${mockExam?.problemIds.includes(p.id) ? '★' : '·'} \`${p.id}\` ${p.title} (weight ${p.weight})${mine}`;
       });
     if (lines.length > 0) embed.addFields({ name: `${category}. ${categoryName(category)}`, value: lines.join('\n').slice(0, 1024) });
   }

@@ -1,5 +1,7 @@
 import { EmbedBuilder } from 'discord.js';
-import type { GuildSettings } from '../../settings/guild-settings.ts';
+import type { GuildSettings, SettingsRefusal } from '../../settings/guild-settings.ts';
+import { timezonesMatching } from '../../timezone.ts';
+import { asText } from './member-text.ts';
 
 export function settingsEmbed(settings: GuildSettings): EmbedBuilder {
   return new EmbedBuilder()
@@ -12,4 +14,14 @@ export function settingsEmbed(settings: GuildSettings): EmbedBuilder {
       { name: 'Winner role', value: settings.winnerRoleId ? `<@&${settings.winnerRoleId}>` : 'none', inline: true },
       { name: '/grade results', value: settings.gradeVisibility === 'public' ? 'posted in the channel' : 'private to the member', inline: true },
     );
+}
+
+/** Why /config saved nothing, with what would do instead. */
+export function settingsRefusalMessage(refusal: SettingsRefusal): string {
+  const near = timezonesMatching(refusal.typed, 3);
+  return (
+    `Nothing was saved: "${asText(refusal.typed, 100)}" is not an IANA timezone name. ` +
+    `Use a Region/City name such as Europe/Berlin, America/New_York or UTC (the timezone option suggests names as you type)` +
+    (near.length > 0 ? `; did you mean ${near.join(', ')}?` : '.')
+  );
 }
