@@ -3,11 +3,10 @@
 // the member's reply gets the result exactly once and the upload is removed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeProgress } from '../../src/grading/grader.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { recordingLogger, type LogLine } from '../support/recording-logger.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { Json } from '../support/fake-discord/index.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
@@ -17,9 +16,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a gr
   let bot: BotHarness;
   let proxy: TcpProxy;
   let databaseUrl: string;
-  const logLines: Array<Record<string, unknown>> = [];
-  const logWaiters: Array<{ match: (line: Record<string, unknown>) => boolean; resolve: () => void }> = [];
-  const logged = (match: (line: Record<string, unknown>) => boolean) =>
+  const logWaiters: Array<{ match: (line: LogLine) => boolean; resolve: () => void }> = [];
+  const { logger, lines: logLines } = recordingLogger('info', (line) => {
+    for (const waiter of logWaiters.filter((w) => w.match(line))) waiter.resolve();
+  });
+  const logged = (match: (line: LogLine) => boolean) =>
     logLines.some(match) ? Promise.resolve() : new Promise<void>((resolve) => logWaiters.push({ match, resolve }));
 
   beforeAll(async () => {
@@ -29,19 +30,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL outage during a gr
     const viaProxy = new URL(databaseUrl);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        for (const text of String(chunk).trim().split('\n')) {
-          const line = JSON.parse(text) as Record<string, unknown>;
-          logLines.push(line);
-          for (const waiter of logWaiters.filter((w) => w.match(line))) waiter.resolve();
-        }
-        callback();
-      },
-    });
     bot = await startBotHarness({
       env: { DATABASE_URL: viaProxy.toString(), DATASET_MIRROR: testDataPath('datasets') },
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
   });
 

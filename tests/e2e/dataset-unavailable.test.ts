@@ -7,19 +7,17 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '../../src/datasets/registry.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { recordingLogger, type LogLine } from '../support/recording-logger.ts';
 import type { Json } from '../support/fake-discord/index.ts';
 
 const SHARED = resolve(import.meta.dirname, '..', '..', '..', 'shared');
 const SERVED = 'daily_min_temperatures/daily-min-temperatures.csv';
 
-type LogLine = { level: number; msg: string; [key: string]: unknown };
-const logLines: LogLine[] = [];
 const logged = new EventEmitter();
+const { logger, lines: logLines } = recordingLogger('info', (line) => logged.emit('line', line));
 
 /** Resolves with the first log line that matches, waiting for it if it was not written yet. */
 function waitForLog(matches: (line: LogLine) => boolean): Promise<LogLine> {
@@ -63,21 +61,11 @@ beforeAll(async () => {
       datasetUrlOverrides[`${dataset.folder}/${file.name}`] = `http://127.0.0.1:${closedPort}/${dataset.folder}/${file.name}`;
     }
   }
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const text of String(chunk).trim().split('\n')) {
-        const line = JSON.parse(text) as LogLine;
-        logLines.push(line);
-        logged.emit('line', line);
-      }
-      callback();
-    },
-  });
   bot = await startBotHarness({
     // One grade an hour: a failure on the bot's side must not use it.
     env: { DATASET_MIRROR: mirrorUrl, GRADES_PER_HOUR: '1' },
     start: { datasetUrlOverrides },
-    logger: pino({ level: 'info' }, sink),
+    logger,
   });
 });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { resolve } from 'node:path';
 import { loadCommands, CommandLoadError } from '../../src/bot/command-loader.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { recordingLogger } from '../support/recording-logger.ts';
 
 const EPHEMERAL = 1 << 6;
 
@@ -38,17 +37,11 @@ describe('the command loader', () => {
 
 describe('the interaction router', () => {
   let bot: BotHarness;
-  const logLines: Array<Record<string, unknown>> = [];
+  const { logger, lines: logLines } = recordingLogger('info');
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of String(chunk).trim().split('\n')) logLines.push(JSON.parse(line) as Record<string, unknown>);
-        callback();
-      },
-    });
     bot = await startBotHarness({
       start: { commandsDir: resolve(import.meta.dirname, '../support/commands-throwing') },
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
   });
   afterAll(async () => bot?.stop());

@@ -1,44 +1,24 @@
 // When the weekly winner role cannot be given or taken, the log says which server, role and member,
 // and why.
-import { Writable } from 'node:stream';
-import { PermissionFlagsBits } from 'discord.js';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeDueWeeks } from '../../src/bot/week-closing.ts';
 import { submissions } from '../../src/db/schema.ts';
-import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { GUILD_WITH_WINNER_ROLE, roleId, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { recordingLogger } from '../support/recording-logger.ts';
 import type { FakeMember } from '../support/fake-discord/index.ts';
 
 const now = new Date('2026-11-25T12:00:00Z'); // Wednesday of 2026-W48
-const logLines: Array<Record<string, unknown>> = [];
+const { logger, lines: logLines } = recordingLogger('info');
 let bot: BotHarness;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const line of String(chunk).trim().split('\n')) logLines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
   bot = await startBotHarness({
     start: { clock: () => now },
-    logger: pino({ level: 'info' }, sink),
-    fake: {
-      guilds: [
-        {
-          name: 'Study group',
-          roles: [
-            { name: 'Study bot', permissions: PermissionFlagsBits.ManageRoles | PermissionFlagsBits.SendMessages, position: 2 },
-            { name: 'Winner of the week', position: 1 },
-          ],
-        },
-      ],
-    },
+    logger,
+    fake: { guilds: [GUILD_WITH_WINNER_ROLE] },
   });
 });
 afterAll(async () => bot?.stop());
-
-const role = (name: string) => [...bot.fake.guild().roles.values()].find((r) => r.name === name)!.id as string;
 const logged = (msg: string) => logLines.filter((line) => line.msg === msg);
 
 /** A graded linear-a submission (category 1, in the week's set) as the queue records it. */
@@ -61,7 +41,7 @@ async function graded(member: FakeMember, week: string, points: number): Promise
 }
 
 it('logs the server, role and reason when the bot may not give the role at all', async () => {
-  const config = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { winner_role: role('Winner of the week') } });
+  const config = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { winner_role: roleId(bot, 'Winner of the week') } });
   expect(JSON.stringify((await config.response()).data)).toContain('lacks the Manage Roles permission');
   const ada = bot.fake.member({ guildId: bot.guildId, username: 'ada' });
   await graded(ada, '2026-W45', 5);
@@ -69,15 +49,15 @@ it('logs the server, role and reason when the bot may not give the role at all',
   const [report] = await closeDueWeeks(bot.app.client, bot.app.context);
   expect(report).toMatchObject({ week: '2026-W45', winners: [ada.user.id], roleProblem: expect.stringContaining('Manage Roles') });
   expect(logged('winner role not given')).toEqual([
-    expect.objectContaining({ level: 40, guildId: bot.guildId, week: '2026-W45', roleId: role('Winner of the week'), reason: expect.stringContaining('lacks the Manage Roles permission') }),
+    expect.objectContaining({ level: 40, guildId: bot.guildId, week: '2026-W45', roleId: roleId(bot, 'Winner of the week'), reason: expect.stringContaining('lacks the Manage Roles permission') }),
   ]);
   expect(bot.fake.roleChanges).toEqual([]);
 });
 
 it('logs each change Discord refuses (a winner who left the server), and still makes the others', async () => {
-  bot.fake.guild().members.get(bot.fake.botUser.id as string)!.roles.push(role('Study bot'));
+  bot.fake.guild().members.get(bot.fake.botUser.id as string)!.roles.push(roleId(bot, 'Study bot'));
   await bot.app.client.guilds.cache.get(bot.guildId)!.members.fetchMe({ force: true });
-  const winnerRole = role('Winner of the week');
+  const winnerRole = roleId(bot, 'Winner of the week');
 
   // W46: ada wins and gets the role; then she leaves the server.
   const ada = bot.fake.member({ guildId: bot.guildId, username: 'ada-2' });

@@ -1,12 +1,11 @@
 // The weekly winner role (and what the bot says when it cannot give it), and /privacy.
-import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDueWeeks } from '../../src/bot/week-closing.ts';
 import { submissions } from '../../src/db/schema.ts';
 import { rotatingProblemSet } from '../../src/mockexam/problem-set.ts';
 import { addWeeks } from '../../src/mockexam/week.ts';
 import { problemCatalog } from '../../problems/index.ts';
-import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { GUILD_WITH_WINNER_ROLE, roleId, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 
 const EPHEMERAL = 1 << 6;
 
@@ -35,25 +34,13 @@ describe('the weekly winner role', () => {
   let bot: BotHarness;
   beforeAll(async () => {
     bot = await startBotHarness({
-      fake: {
-        guilds: [
-          {
-            name: 'Study group',
-            roles: [
-              { name: 'Study bot', permissions: PermissionFlagsBits.ManageRoles | PermissionFlagsBits.SendMessages, position: 2 },
-              { name: 'Winner of the week', position: 1 },
-            ],
-          },
-        ],
-      },
+      fake: { guilds: [GUILD_WITH_WINNER_ROLE] },
     });
   });
   afterAll(async () => bot?.stop());
 
-  const role = (name: string) => [...bot.fake.guild().roles.values()].find((r) => r.name === name)!.id as string;
-
   it('tells the moderator at once when the bot lacks Manage Roles', async () => {
-    const it = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { winner_role: role('Winner of the week') } });
+    const it = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { winner_role: roleId(bot, 'Winner of the week') } });
     const answer = (await it.response()).data as { content: string; flags: number };
     expect(answer.content).toContain('Saved.');
     expect(answer.content).toContain('lacks the Manage Roles permission');
@@ -62,7 +49,7 @@ describe('the weekly winner role', () => {
 
   it('gives the role to the week\'s winner when the week closes, once', async () => {
     // Now the bot's member holds a role with Manage Roles above the winner role.
-    bot.fake.guild().members.get(bot.fake.botUser.id as string)!.roles.push(role('Study bot'));
+    bot.fake.guild().members.get(bot.fake.botUser.id as string)!.roles.push(roleId(bot, 'Study bot'));
     await bot.app.client.guilds.cache.get(bot.guildId)!.members.fetchMe({ force: true });
     const winner = bot.fake.member({ guildId: bot.guildId, username: 'ada' });
     const runnerUp = bot.fake.member({ guildId: bot.guildId, username: 'bob' });
@@ -71,7 +58,7 @@ describe('the weekly winner role', () => {
 
     const closed = await closeDueWeeks(bot.app.client, bot.app.context);
     expect(closed).toEqual([{ guildId: bot.guildId, week: lastWeek, winners: [winner.user.id] }]);
-    expect(bot.fake.roleChanges).toEqual([{ guildId: bot.guildId, userId: winner.user.id, roleId: role('Winner of the week'), action: 'add' }]);
+    expect(bot.fake.roleChanges).toEqual([{ guildId: bot.guildId, userId: winner.user.id, roleId: roleId(bot, 'Winner of the week'), action: 'add' }]);
     expect(await closeDueWeeks(bot.app.client, bot.app.context)).toEqual([]);
 
     const previous = await bot.fake.slashCommand({ name: 'leaderboard', member: winner, options: { week: 'previous' } });

@@ -73,3 +73,19 @@ export async function startBotHarness(
   };
   return harness;
 }
+
+/** A server where the bot may manage the role below its own: the one it gives the week's winners. */
+export const GUILD_WITH_WINNER_ROLE = {
+  name: 'Study group',
+  roles: [
+    { name: 'Study bot', permissions: PermissionFlagsBits.ManageRoles | PermissionFlagsBits.SendMessages, position: 2 },
+    { name: 'Winner of the week', position: 1 },
+  ],
+};
+
+/** The id of the fake server's role with this name. */
+export function roleId(bot: BotHarness, name: string): string {
+  const role = [...bot.fake.guild().roles.values()].find((r) => r.name === name);
+  if (!role) throw new Error(`no role "${name}"`);
+  return role.id as string;
+}
