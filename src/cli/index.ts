@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   grade: async () => (await import('./grade.ts')).gradeCommand,
   problems: async () => (await import('./problems.ts')).problemsCommand,
   datasets: async () => (await import('./datasets.ts')).datasetsCommand,
+  questions: async () => (await import('./questions.ts')).questionsCommand,
 };
 
 export function usage(): string {
@@ -26,6 +27,7 @@ export function usage(): string {
     '  grade --problem ID FILE... [--json]  grade a model file on an exam problem',
     '  problems [--json]          list the exam problems the grader knows',
     '  datasets fetch             download every dataset into DATA_DIR ahead of time (for offline grading)',
+    '  questions [--json] [--check FILE]  list the quiz questions, or check a question bank file',
     '',
     'exit codes:',
     `  ${EXIT.ok}  success`,

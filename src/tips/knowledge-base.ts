@@ -5,9 +5,9 @@ import { OperatorError } from '../operator-error.ts';
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { LineCounter, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { checkTipText } from './tip-text.ts';
+import { describeIssues, idOf, readYamlList, where } from '../io/yaml-list.ts';
 
 export const TOPIC_IDS = ['fundamentals', 'image-classification', 'nlp', 'time-series', 'exam-strategy'] as const;
 export type TopicId = (typeof TOPIC_IDS)[number];
@@ -68,69 +68,6 @@ const tipSchema = z.strictObject({
   skill: text,
   snippet: text.optional(),
 });
-
-type Located = { value: unknown; line: number | undefined };
-type ParsedFile = { items: Located[] } | undefined;
-
-/** Describes zod issues as `field "title" is missing` / `unknown field "snipet"`. */
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${keys}`;
-    }
-    const field = issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'entry';
-    return `${field} ${issue.message}`;
-  });
-}
-
-/** Reads a YAML file that must hold a list; records problems and returns undefined when it cannot. */
-async function readYamlList(dir: string, relative: string, problems: string[]): Promise<ParsedFile> {
-  let source: string;
-  try {
-    source = await readFile(join(dir, relative), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(`${relative}: cannot be read (${code === 'ENOENT' ? 'file not found' : String(error)}).`);
-    return undefined;
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      problems.push(`${relative}: YAML syntax error: ${error.message.split('\n')[0].replace(/:\s*$/, '')}.`);
-    }
-    return undefined;
-  }
-  const contents = document.contents;
-  if (contents === null) {
-    problems.push(`${relative}: the file is empty; it should hold a list of entries.`);
-    return undefined;
-  }
-  if (!isSeq(contents)) {
-    problems.push(`${relative}: the file should hold a list of entries (each starting with "- "), not a single value or mapping.`);
-    return undefined;
-  }
-  const values = document.toJS() as unknown[];
-  const items = contents.items.map((node, index) => {
-    const offset = (node as { range?: [number, number, number] } | null)?.range?.[0];
-    return {
-      value: values[index],
-      line: offset === undefined ? undefined : lineCounter.linePos(offset).line,
-    };
-  });
-  return { items };
-}
-
-function where(file: string, index: number, line: number | undefined, id?: unknown): string {
-  const at = line === undefined ? '' : ` line ${line}`;
-  const name = typeof id === 'string' && id !== '' ? ` "${id}"` : '';
-  return `${file}${at}, entry #${index + 1}${name}`;
-}
-
-function idOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-}
 
 async function loadTopics(dir: string, problems: string[]): Promise<Topic[]> {
   const file = 'topics.yaml';

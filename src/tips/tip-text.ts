@@ -53,7 +53,15 @@ function capitalised(field: FieldName): string {
 
 /** Problems shared by every field: mentions, invites, control characters. */
 function checkCommonRules(field: FieldName, text: string, problems: string[]): void {
-  const name = capitalised(field);
+  problems.push(...sharedTextProblems(capitalised(field), text));
+}
+
+/**
+ * What text shown to a whole server must not hold: mass, user and role mentions, Discord invites,
+ * invisible or control characters. `name` starts each problem ("The title", "The explanation").
+ */
+export function sharedTextProblems(name: string, text: string): string[] {
+  const problems: string[] = [];
   const mass = MASS_MENTION.exec(text);
   if (mass) problems.push(`${name} contains "${mass[0]}"; mass mentions are not allowed.`);
   const mention = USER_OR_ROLE_MENTION.exec(text);
@@ -66,6 +74,7 @@ function checkCommonRules(field: FieldName, text: string, problems: string[]): v
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     problems.push(`${name} contains the invisible or control character U+${code}; remove it.`);
   }
+  return problems;
 }
 
 function checkLength(field: FieldName, text: string, max: number, problems: string[]): void {

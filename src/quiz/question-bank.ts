@@ -1,0 +1,217 @@
+// The quiz's multiple-choice questions: the built-in bank in knowledge/quiz/<topic>.yaml, and any
+// bank file a server brings, read and checked by the same rules. Like the tips, every problem is
+// reported at once, each naming the file, the line and the question's id.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { describeIssues, idOf, parseYamlList, readYamlList, where, type ParsedFile } from '../io/yaml-list.ts';
+import { OperatorError } from '../operator-error.ts';
+import { ok, refused, type Result } from '../result.ts';
+import { DEFAULT_KNOWLEDGE_DIR, isTopicId, TOPIC_IDS, type Skill, type TopicId } from '../tips/knowledge-base.ts';
+import { sharedTextProblems } from '../tips/tip-text.ts';
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+/**
+ * Discord's limits shape these: a choice is a button label (80 characters at most), a question is
+ * posted as an embed description, the explanation is an ephemeral reply next to the reference.
+ */
+export const QUESTION_LIMITS = {
+  id: 60,
+  question: 1500,
+  minChoices: 2,
+  maxChoices: 5,
+  choice: 80,
+  explanationMin: 40,
+  explanation: 900,
+} as const;
+
+/** The sites a reference may point at: the documentation the exam is built on. */
+const REFERENCE_HOSTS = new Set(['www.tensorflow.org', 'tensorflow.org', 'keras.io']);
+
+export type Question = {
+  id: string;
+  topic: TopicId;
+  skill: string;
+  difficulty: Difficulty;
+  /** May hold one short Keras snippet in a ```python fence. */
+  question: string;
+  choices: string[];
+  /** Equal to one of the choices. */
+  answer: string;
+  explanation: string;
+  reference: string;
+  /** Where it came from, for messages: "quiz/nlp.yaml line 12". */
+  source: string;
+};
+
+export type QuestionBank = {
+  questions: Question[];
+  questionById(id: string): Question | undefined;
+};
+
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const URL_IN_TEXT = /\bhttps?:\/\//i;
+
+const text = z.string({
+  error: (issue) => (issue.input === undefined || issue.input === null ? 'is missing' : 'must be text'),
+});
+
+const questionSchema = z.strictObject({
+  id: text
+    .min(3, 'must be at least 3 characters')
+    .max(QUESTION_LIMITS.id, `must be at most ${QUESTION_LIMITS.id} characters`)
+    .regex(KEBAB_CASE, 'must be kebab-case (lowercase letters, digits and single hyphens)'),
+  topic: text,
+  skill: text,
+  difficulty: z.enum(DIFFICULTIES, { error: `must be one of ${DIFFICULTIES.join(', ')}` }),
+  question: text.trim().min(1, 'is empty').max(QUESTION_LIMITS.question, `is over ${QUESTION_LIMITS.question} characters`),
+  choices: z
+    .array(text.trim().min(1, 'is empty').max(QUESTION_LIMITS.choice, `is over ${QUESTION_LIMITS.choice} characters (a Discord button label)`), {
+      error: 'must be a list',
+    })
+    .min(QUESTION_LIMITS.minChoices, `must hold at least ${QUESTION_LIMITS.minChoices} choices`)
+    .max(QUESTION_LIMITS.maxChoices, `must hold at most ${QUESTION_LIMITS.maxChoices} choices (Discord buttons in a row)`),
+  answer: text.trim(),
+  explanation: text
+    .trim()
+    .min(QUESTION_LIMITS.explanationMin, `is under ${QUESTION_LIMITS.explanationMin} characters: say why the answer is right and the others wrong`)
+    .max(QUESTION_LIMITS.explanation, `is over ${QUESTION_LIMITS.explanation} characters`),
+  reference: text.trim(),
+});
+
+/** Problems of one entry beyond its shape: skill, answer, choices, reference, text rules. */
+function entryProblems(entry: z.infer<typeof questionSchema>, skillById: Map<string, Skill>): string[] {
+  const problems: string[] = [];
+  if (!isTopicId(entry.topic)) problems.push(`unknown topic "${entry.topic}"; the topics are ${TOPIC_IDS.join(', ')}.`);
+  const skill = skillById.get(entry.skill);
+  if (!skill) problems.push(`skill "${entry.skill}" is not in skills.yaml.`);
+  else if (isTopicId(entry.topic) && skill.topic !== entry.topic) {
+    problems.push(`skill "${entry.skill}" belongs to topic "${skill.topic}", but the question's topic is "${entry.topic}".`);
+  }
+  const seen = new Map<string, number>();
+  entry.choices.forEach((choice, index) => {
+    const key = choice.trim().toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) problems.push(`choices ${earlier + 1} and ${index + 1} are the same ("${choice.trim()}").`);
+    else seen.set(key, index);
+    if (URL_IN_TEXT.test(choice)) problems.push(`choice ${index + 1} holds a link; links go in "reference".`);
+    problems.push(...sharedTextProblems(`Choice ${index + 1}`, choice));
+  });
+  if (!entry.choices.some((choice) => choice.trim() === entry.answer)) {
+    problems.push(`the answer "${entry.answer}" is not one of the choices (it must be equal to one, character for character).`);
+  }
+  problems.push(...sharedTextProblems('The question', entry.question), ...sharedTextProblems('The explanation', entry.explanation));
+  let reference: URL | undefined;
+  try {
+    reference = new URL(entry.reference);
+  } catch {
+    problems.push(`the reference "${entry.reference}" is not a URL.`);
+  }
+  if (reference && (reference.protocol !== 'https:' || !REFERENCE_HOSTS.has(reference.hostname))) {
+    problems.push(`the reference must be an https page on tensorflow.org or keras.io, not ${reference.origin}.`);
+  }
+  return problems;
+}
+
+/**
+ * The questions of one parsed file; problems go to `problems`, and ids already used (in this file
+ * or an earlier one) are refused.
+ */
+function questionsOf(parsed: ParsedFile, file: string, skills: Skill[], firstSeen: Map<string, string>, problems: string[]): Question[] {
+  if (!parsed) return [];
+  const skillById = new Map(skills.map((skill) => [skill.id, skill]));
+  const questions: Question[] = [];
+  parsed.items.forEach(({ value, line }, index) => {
+    const label = where(file, index, line, idOf(value));
+    const id = idOf(value);
+    if (typeof id === 'string' && id !== '') {
+      const earlier = firstSeen.get(id);
+      if (earlier !== undefined) problems.push(`${label}: duplicate question id "${id}", already used in ${earlier}.`);
+      else firstSeen.set(id, `${file}${line === undefined ? '' : ` line ${line}`}`);
+    }
+    const result = questionSchema.safeParse(value);
+    if (!result.success) {
+      for (const issue of describeIssues(result.error)) problems.push(`${label}: ${issue}.`);
+      return;
+    }
+    const found = entryProblems(result.data, skillById);
+    if (found.length > 0) {
+      for (const problem of found) problems.push(`${label}: ${problem}`);
+      return;
+    }
+    const entry = result.data;
+    questions.push({
+      ...entry,
+      topic: entry.topic as TopicId,
+      choices: entry.choices.map((choice) => choice.trim()),
+      source: `${file}${line === undefined ? '' : ` line ${line}`}`,
+    });
+  });
+  return questions;
+}
+
+export class QuestionBankError extends OperatorError {
+  override name = 'QuestionBankError';
+
+  constructor(
+    readonly dir: string,
+    readonly problems: string[],
+  ) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`The quiz questions in ${dir} have ${count}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads and checks the built-in bank, knowledge/quiz/*.yaml, against the skills of the knowledge
+ * base. Throws one QuestionBankError listing every problem.
+ */
+export async function loadQuestionBank(skills: Skill[], dir: string = DEFAULT_KNOWLEDGE_DIR): Promise<QuestionBank> {
+  const problems: string[] = [];
+  let files: string[] = [];
+  try {
+    files = (await readdir(join(dir, 'quiz'))).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(`quiz/: cannot be read (${code === 'ENOENT' ? 'directory not found' : String(error)}).`);
+  }
+  const firstSeen = new Map<string, string>();
+  const questions: Question[] = [];
+  for (const name of files) {
+    const file = `quiz/${name}`;
+    questions.push(...questionsOf(await readYamlList(dir, file, problems), file, skills, firstSeen, problems));
+  }
+  if (problems.length > 0) throw new QuestionBankError(dir, problems);
+  const byId = new Map(questions.map((question) => [question.id, question]));
+  return { questions, questionById: (id) => byId.get(id) };
+}
+
+/** Checks a bank file a server brings (YAML or JSON) by the built-in bank's rules. */
+export function checkQuestionSource(source: string, label: string, skills: Skill[]): Result<Question[], string[]> {
+  const problems: string[] = [];
+  const questions = questionsOf(parseYamlList(source, label, problems), label, skills, new Map(), problems);
+  return problems.length > 0 ? refused(problems) : ok(questions);
+}
+
+/** Reads a bank file from disk and checks it (the command line's `questions --check`). */
+export async function checkQuestionFile(path: string, label: string, skills: Skill[]): Promise<Result<Question[], string[]>> {
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return refused([`${label}: cannot be read (${code === 'ENOENT' ? 'file not found' : String(error)}).`]);
+  }
+  return checkQuestionSource(source, label, skills);
+}
+
+/** How many questions each skill has, per difficulty: the bank's coverage. */
+export function questionCounts(questions: Question[], skills: Skill[]): Array<{ skill: string; topic: TopicId } & Record<Difficulty | 'total', number>> {
+  return skills.map((skill) => {
+    const mine = questions.filter((question) => question.skill === skill.id);
+    const count = (difficulty: Difficulty) => mine.filter((question) => question.difficulty === difficulty).length;
+    return { skill: skill.id, topic: skill.topic, easy: count('easy'), medium: count('medium'), hard: count('hard'), total: mine.length };
+  });
+}

@@ -1,0 +1,120 @@
+// The quiz question rules, the same for the built-in bank and a server's bank file: every problem is
+// reported at once, with the file, the line and the question's id.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkQuestionSource, loadQuestionBank, QuestionBankError } from '../../src/quiz/question-bank.ts';
+import { loadKnowledgeBase, type Skill } from '../../src/tips/knowledge-base.ts';
+
+let skills: Skill[];
+let dir: string;
+beforeAll(async () => {
+  ({ skills } = await loadKnowledgeBase());
+  dir = await mkdtemp(path.join(tmpdir(), 'tsb-quiz-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** One question in the bank's YAML format, with fields replaced by `overrides`. */
+function entry(id: string, overrides: Record<string, string> = {}): string {
+  const fields: Record<string, string> = {
+    topic: 'fundamentals',
+    skill: 'fundamentals.build-compile-train',
+    difficulty: 'medium',
+    question: 'Integer labels 0-9 and a softmax over 10 units: which loss?',
+    choices: '\n    - sparse_categorical_crossentropy\n    - categorical_crossentropy\n    - mean_squared_error',
+    answer: 'sparse_categorical_crossentropy',
+    explanation: 'Integer labels need the sparse loss; the categorical one wants one-hot rows and MSE is for regression.',
+    reference: 'https://www.tensorflow.org/api_docs/python/tf/keras/losses/SparseCategoricalCrossentropy',
+    ...overrides,
+  };
+  // Scalars are written as JSON strings (valid YAML); the choices stay a YAML block list.
+  const yaml = (key: string, value: string) => (key === 'choices' ? value : JSON.stringify(value));
+  return [`- id: ${id}`, ...Object.entries(fields).map(([key, value]) => `  ${key}: ${yaml(key, value)}`)].join('\n');
+}
+
+describe('a question bank file', () => {
+  it('is accepted when every question follows the rules', () => {
+    const checked = checkQuestionSource([entry('loss-a'), entry('loss-b', { difficulty: 'hard' })].join('\n'), 'bank.yaml', skills);
+    expect(checked.ok && checked.value.map((q) => [q.id, q.difficulty, q.source])).toEqual([
+      ['loss-a', 'medium', 'bank.yaml line 1'],
+      ['loss-b', 'hard', 'bank.yaml line 13'],
+    ]);
+  });
+
+  it('reports every broken question with its file, line and id, and keeps none', () => {
+    const source = [
+      entry('good-one'),
+      entry('good-one'),
+      entry('unknown-skill', { skill: 'fundamentals.juggling' }),
+      entry('answer-missing', { answer: 'binary_crossentropy' }),
+      entry('same-choices', { choices: '\n    - Adam\n    - adam\n    - SGD', answer: 'SGD' }),
+      entry('long-choice', { choices: `\n    - ${'x'.repeat(81)}\n    - short`, answer: 'short' }),
+      entry('six-choices', { choices: '\n    - a\n    - b\n    - c\n    - d\n    - e\n    - f', answer: 'a' }),
+      entry('long-question', { question: 'q'.repeat(1501) }),
+      entry('elsewhere', { reference: 'https://example.com/keras' }),
+      entry('pings', { explanation: 'Ask @everyone: integer labels need the sparse loss, one-hot rows need the other one.' }),
+      entry('Bad_Id'),
+      entry('wrong-topic', { skill: 'nlp.text-preparation' }),
+    ].join('\n');
+    // The line each entry starts on, as the messages give it.
+    const starts = source.split('\n').flatMap((line, index) => (line.startsWith('- id: ') ? [index + 1] : []));
+    const at = (entryNumber: number, id: string) => `bank.yaml line ${starts[entryNumber - 1]}, entry #${entryNumber} "${id}"`;
+    const checked = checkQuestionSource(source, 'bank.yaml', skills);
+    expect(checked.ok).toBe(false);
+    const problems = checked.ok ? [] : checked.reason;
+    const expectations: Array<[string, RegExp]> = [
+      [at(2, 'good-one'), /duplicate question id "good-one", already used in bank.yaml line 1/],
+      [at(3, 'unknown-skill'), /skill "fundamentals.juggling" is not in skills.yaml/],
+      [at(4, 'answer-missing'), /the answer "binary_crossentropy" is not one of the choices/],
+      [at(5, 'same-choices'), /choices 1 and 2 are the same \("adam"\)/],
+      [at(6, 'long-choice'), /field "choices.0" is over 80 characters \(a Discord button label\)/],
+      [at(7, 'six-choices'), /field "choices" must hold at most 5 choices/],
+      [at(8, 'long-question'), /field "question" is over 1500 characters/],
+      [at(9, 'elsewhere'), /the reference must be an https page on tensorflow.org or keras.io, not https:\/\/example.com/],
+      [at(10, 'pings'), /The explanation contains "@everyone"; mass mentions are not allowed/],
+      [at(11, 'Bad_Id'), /field "id" must be kebab-case/],
+      [at(12, 'wrong-topic'), /skill "nlp.text-preparation" belongs to topic "nlp", but the question's topic is "fundamentals"/],
+    ];
+    for (const [where, problem] of expectations) {
+      expect(problems.some((line) => line.startsWith(`${where}: `) && problem.test(line)), `${where} ${problem}`).toBe(true);
+    }
+    // Exactly one problem for each broken entry: none for the good first one.
+    expect(problems.filter((line) => line.startsWith(`${at(1, 'good-one')}:`))).toEqual([]);
+    expect(problems).toHaveLength(expectations.length);
+  });
+
+  it('reads JSON too, and says so when the file is no list', () => {
+    const json = JSON.stringify([
+      {
+        id: 'json-question',
+        topic: 'nlp',
+        skill: 'nlp.text-preparation',
+        difficulty: 'easy',
+        question: 'Which index does pad_sequences use for padding?',
+        choices: ['0', '1'],
+        answer: '0',
+        explanation: 'Index 0 is reserved for padding; real words start at 1 (the OOV token takes 1).',
+        reference: 'https://www.tensorflow.org/api_docs/python/tf/keras/utils/pad_sequences',
+      },
+    ]);
+    expect(checkQuestionSource(json, 'bank.json', skills).ok).toBe(true);
+    expect(checkQuestionSource('question: one', 'bank.yaml', skills)).toEqual({
+      ok: false,
+      reason: ['bank.yaml: the file should hold a list of entries (each starting with "- "), not a single value or mapping.'],
+    });
+  });
+});
+
+describe('the bank in a knowledge directory', () => {
+  it('refuses an id used in two files, naming both', async () => {
+    await mkdir(path.join(dir, 'quiz'), { recursive: true });
+    await writeFile(path.join(dir, 'quiz', 'a.yaml'), entry('shared-id'));
+    await writeFile(path.join(dir, 'quiz', 'b.yaml'), `# comment\n${entry('shared-id')}`);
+    const error = await loadQuestionBank(skills, dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QuestionBankError);
+    expect((error as QuestionBankError).problems).toEqual(['quiz/b.yaml line 2, entry #1 "shared-id": duplicate question id "shared-id", already used in quiz/a.yaml line 1.']);
+  });
+});
