@@ -1,6 +1,6 @@
 // `npm run problems:generate [-- --mirror DIR]`: computes every problem's baselines from its
 // evaluation data into problems/<id>/baselines.ts, then rewrites the points sections of the problem
-// READMEs and of the top README from the threshold tables. Run it after changing a problem's
+// READMEs, the starters and the top README from the threshold tables. Run it after changing a problem's
 // scoring rule or evaluation set; tests fail until the files agree with the code.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { loadEvaluationSet } from '../src/datasets/evaluation-sets.ts';
 import { computeBaselines } from '../src/grading/baselines.ts';
 import type { ProblemBaselines } from '../src/grading/problem-types.ts';
 import { problemCatalog } from './index.ts';
-import { baselinesOverTheirCap, catalogPointsMarkdown, problemPointsMarkdown, withGeneratedSection } from './points-docs.ts';
+import { baselinesOverTheirCap, catalogPointsMarkdown, problemPointsMarkdown, starterPointsComment, withGeneratedSection } from './points-docs.ts';
 
 /** The source of a problem's baselines.ts. */
 export function baselinesSource(baselines: ProblemBaselines): string {
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     writes.set(fileIn(`./${problem.id}/baselines.ts`), baselinesSource(problem.baselines));
     const readmePath = fileIn(`./${problem.id}/README.md`);
     writes.set(readmePath, withGeneratedSection(await readFile(readmePath, 'utf8'), 'points', problemPointsMarkdown(problem)));
+    const starterPath = fileIn(`./${problem.id}/starter.py`);
+    writes.set(starterPath, withGeneratedSection(await readFile(starterPath, 'utf8'), 'points', starterPointsComment(problem)));
   }
   const topReadme = fileIn('../README.md');
   writes.set(topReadme, withGeneratedSection(await readFile(topReadme, 'utf8'), 'points', catalogPointsMarkdown(problems)));

@@ -29,6 +29,17 @@ export function problemPointsMarkdown(problem: ProblemDefinition): string {
   ].join('\n');
 }
 
+/** The starter's comment block: the same table and baselines, as Python comments. */
+export function starterPointsComment(problem: ProblemDefinition): string {
+  const table = thresholdTable(problem);
+  const name = metricNames[table.metric];
+  const rows = table.rows.map((row) => `${comparison(table)} ${formatMetric(table.metric, row.value)}: ${row.points}`).join(' · ');
+  const baselines = baselineScores(problem, table).map(
+    (baseline) => `${baseline.name}: ${formatMetric(table.metric, baseline.value)}, ${pointsLabel(baseline.points)}`,
+  );
+  return [`# Points by ${name}: ${rows}.`, `# Baselines on the graded data: ${baselines.join('; ')}.`].join('\n');
+}
+
 /** The top README's table: every problem's bounds and baselines. */
 export function catalogPointsMarkdown(catalog: readonly ProblemDefinition[]): string {
   const lines = ['| problem | metric | 5 points | 1 point | baselines (points) |', '|---|---|---|---|---|'];
@@ -51,18 +62,25 @@ export function baselinesOverTheirCap(problem: ProblemDefinition): string[] {
     .map((baseline) => `${problem.id}: ${baseline.name} scores ${baseline.points}, more than ${BASELINE_MAX_POINTS[baseline.id]}`);
 }
 
-/** The text between a generated section's markers, or undefined when the markers are missing. */
-export function generatedSection(text: string, name: string): string | undefined {
+/** Where a generated section's content starts and ends: after the start marker's line, before the end marker's line. */
+function sectionBounds(text: string, name: string): { from: number; to: number } | undefined {
   const start = text.indexOf(START(name));
   const end = text.indexOf(END(name));
   if (start < 0 || end < start) return undefined;
-  return text.slice(start + START(name).length, end).replace(/^\n/, '').replace(/\n$/, '');
+  // Markers may sit behind a comment sign ("# <!-- ... -->" in a starter): the end marker's line
+  // is kept whole.
+  return { from: start + START(name).length, to: text.lastIndexOf('\n', end) + 1 };
+}
+
+/** The text between a generated section's markers, or undefined when the markers are missing. */
+export function generatedSection(text: string, name: string): string | undefined {
+  const bounds = sectionBounds(text, name);
+  return bounds && text.slice(bounds.from, bounds.to).replace(/^\n/, '').replace(/\n$/, '');
 }
 
 /** `text` with the generated section replaced by `content`; throws when the markers are missing. */
 export function withGeneratedSection(text: string, name: string, content: string): string {
-  const start = text.indexOf(START(name));
-  const end = text.indexOf(END(name));
-  if (start < 0 || end < start) throw new Error(`the markers ${START(name)} and ${END(name)} are missing`);
-  return `${text.slice(0, start)}${START(name)}\n${content}\n${text.slice(end)}`;
+  const bounds = sectionBounds(text, name);
+  if (!bounds) throw new Error(`the markers ${START(name)} and ${END(name)} are missing`);
+  return `${text.slice(0, bounds.from)}\n${content}\n${text.slice(bounds.to)}`;
 }

@@ -9,7 +9,7 @@ import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { baselineScores } from '../../src/grading/baselines.ts';
 import { formatMetric, thresholdTable } from '../../src/grading/scoring.ts';
 import { markdownForDiscord } from '../../src/bot/ui/discord-markdown.ts';
-import { baselinesOverTheirCap, catalogPointsMarkdown, generatedSection, problemPointsMarkdown } from '../../problems/points-docs.ts';
+import { baselinesOverTheirCap, catalogPointsMarkdown, generatedSection, problemPointsMarkdown, starterPointsComment } from '../../problems/points-docs.ts';
 
 const problemsDir = path.resolve(import.meta.dirname, '..', '..', 'problems');
 
@@ -84,8 +84,10 @@ describe('problem catalog', () => {
         expect(readme).toContain(`problem \`${problem.id}\``);
       });
 
-      it('states the points table and the baselines the code builds', () => {
+      it('states the points table and the baselines the code builds, in the statement and the starter', () => {
         expect(generatedSection(readme, 'points'), 'run npm run problems:generate').toBe(problemPointsMarkdown(problem));
+        expect(generatedSection(starter, 'points'), 'run npm run problems:generate').toBe(starterPointsComment(problem));
+        expect(starter).not.toMatch(/full marks/i);
       });
 
       it('shows in Discord without raw table rows or HTML comments', () => {
