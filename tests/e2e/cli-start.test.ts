@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/db/lock.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
-import { BIN, PROJECT_ROOT, cleanEnv, runCli } from '../support/run-cli.ts';
+import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
 
 let fake: FakeDiscord;
 const dataDir = mkdtempSync(join(tmpdir(), 'tsb-start-'));
@@ -32,7 +32,7 @@ describe('tf-study-bot start', () => {
     expect(deployed.code).toBe(0);
     expect(fake.commands({ guildId: fake.guild().id }).map((c) => c.name)).toContain('tip');
 
-    const child = spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT });
+    const child = killOnExit(spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

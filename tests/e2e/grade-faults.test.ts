@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/db/client.ts';
 import { submissions } from '../../src/db/schema.ts';
 import { createScratchDatabase, dropScratchDatabase, testEngines } from '../support/db.ts';
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle, type Json } from '../support/fake-discord/index.ts';
-import { BIN, PROJECT_ROOT, cleanEnv, runCli } from '../support/run-cli.ts';
+import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
 const MNIST_CNN = testDataPath('fixtures', 'models', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5');
@@ -19,7 +19,7 @@ type Bot = { child: ChildProcess; output(): string; exited: Promise<number | nul
 
 /** Starts `tf-study-bot start` and resolves once it is online. */
 async function startBot(env: NodeJS.ProcessEnv): Promise<Bot> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT });
+  const child = killOnExit(spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT }));
   let output = '';
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const online = new Promise<void>((resolveOnline, reject) => {

@@ -14,9 +14,20 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/**
+ * Kills `child` if it is still running when this test process ends: a test cut off by its timeout
+ * never reaches its own clean-up, and a bot process left behind would run on.
+ */
+export function killOnExit<T extends ChildProcess>(child: T): T {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  return child;
+}
+
 export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? PROJECT_ROOT });
+    const child = killOnExit(spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? PROJECT_ROOT }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -33,7 +44,7 @@ export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: 
 /** Starts a TypeScript file of the project in a child process and waits until it prints `line`. */
 export function startScript(file: string, args: string[], line: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin', 'run-ts.js'), file, ...args], { env, cwd: PROJECT_ROOT });
+    const child = killOnExit(spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin', 'run-ts.js'), file, ...args], { env, cwd: PROJECT_ROOT }));
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
