@@ -1,9 +1,8 @@
 // `tf-study-bot questions [--json]`: the built-in quiz bank, one line per question, then how many
 // questions each skill has per difficulty. `tf-study-bot questions --check FILE`: checks a bank
 // file a server would import, by the same rules, and prints every problem with its line.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkQuestionFile, DIFFICULTIES, loadQuestionBank, questionCounts, type Question } from '../quiz/question-bank.ts';
+import { checkBankFileAt, CSV_COLUMNS, DIFFICULTIES, loadQuestionBank, questionCounts, type Question } from '../quiz/question-bank.ts';
 import { loadKnowledgeBase, type Skill } from '../tips/knowledge-base.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -12,7 +11,8 @@ export const questionsUsage = [
   '       tf-study-bot questions --check FILE',
   '',
   'Lists the built-in quiz questions (id, topic, skill, difficulty) and how many each skill has.',
-  '--check FILE checks a question bank file (YAML or JSON, the format of knowledge/quiz/*.yaml)',
+  '--check FILE checks a question bank file (YAML or JSON in the format of knowledge/quiz/*.yaml, or',
+  `CSV with the columns ${CSV_COLUMNS.join(',')}; at most 1 MB and 1,000 questions)`,
   'and prints every problem with its line number.',
   '',
   `exit codes: ${EXIT.ok} listed or valid, ${EXIT.misuse} the file has problems (or misuse), ${EXIT.failure} the built-in bank cannot be read`,
@@ -43,7 +43,7 @@ export const questionsCommand = {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, check: { type: 'string' } }, strict: true });
     const { skills } = await loadKnowledgeBase();
     if (values.check !== undefined) {
-      const checked = await checkQuestionFile(values.check, path.basename(values.check), skills);
+      const checked = await checkBankFileAt(values.check, skills);
       if (!checked.ok) {
         for (const problem of checked.reason) console.log(problem);
         console.log(`${checked.reason.length} problem${checked.reason.length === 1 ? '' : 's'}: nothing in this file can be imported until they are fixed.`);

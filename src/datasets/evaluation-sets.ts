@@ -5,7 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeIdx, decodePngRgbNearest, parseCsv } from './decode.ts';
+import { parseCsv } from '../io/csv.ts';
+import { decodeIdx, decodePngRgbNearest } from './decode.ts';
 import { ensureDataset, type DatasetLogger, type EnsureDatasetOptions } from './ensure.ts';
 import type { EvaluationSetSpec, EvaluationSource } from './evaluation-source.ts';
 import { KerasTokenizer, padSequences } from './keras-text.ts';

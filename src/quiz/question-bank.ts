@@ -1,8 +1,9 @@
 // The quiz's multiple-choice questions: the built-in bank in knowledge/quiz/<topic>.yaml, and any
 // bank file a server brings, read and checked by the same rules. Like the tips, every problem is
 // reported at once, each naming the file, the line and the question's id.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { parseCsvRows } from '../io/csv.ts';
 import { z } from 'zod';
 import { describeIssues, idOf, parseYamlList, readYamlList, where, type ParsedFile } from '../io/yaml-list.ts';
 import { OperatorError } from '../operator-error.ts';
@@ -188,23 +189,93 @@ export async function loadQuestionBank(skills: Skill[], dir: string = DEFAULT_KN
   return { questions, questionById: (id) => byId.get(id) };
 }
 
-/** Checks a bank file a server brings (YAML or JSON) by the built-in bank's rules. */
-export function checkQuestionSource(source: string, label: string, skills: Skill[]): Result<Question[], string[]> {
+/** A bank file a server brings: at most this big, checked before it is decoded. */
+export const BANK_FILE_MAX_BYTES = 1024 * 1024;
+/** Questions a bank may hold. */
+export const BANK_MAX_QUESTIONS = 1000;
+/** The columns of a CSV bank, in any order; choice3..choice5 may be left empty. */
+export const CSV_COLUMNS = ['id', 'topic', 'skill', 'difficulty', 'question', 'choice1', 'choice2', 'choice3', 'choice4', 'choice5', 'answer', 'explanation', 'reference'] as const;
+const BANK_EXTENSIONS = ['.yaml', '.yml', '.json', '.csv'];
+
+/**
+ * A CSV bank as the entries a YAML bank would hold, each with its line. Cells are text: one that
+ * starts with =, +, - or @ (a spreadsheet formula) is kept as the characters it is.
+ */
+function csvEntries(source: string, label: string, problems: string[]): ParsedFile {
+  let rows: ReturnType<typeof parseCsvRows>;
+  try {
+    rows = parseCsvRows(source).filter((row) => row.fields.some((field) => field.trim() !== ''));
+  } catch (error) {
+    problems.push(`${label}: ${(error as Error).message}.`);
+    return undefined;
+  }
+  const [header, ...body] = rows;
+  if (!header) {
+    problems.push(`${label}: the file is empty; the first row names the columns (${CSV_COLUMNS.join(',')}).`);
+    return undefined;
+  }
+  const names = header.fields.map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(CSV_COLUMNS as readonly string[]).includes(name));
+  const missing = CSV_COLUMNS.filter((name) => !names.includes(name) && !['choice3', 'choice4', 'choice5'].includes(name));
+  if (unknown.length > 0 || missing.length > 0) {
+    const parts = [
+      unknown.length > 0 ? `unknown column${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `"${n}"`).join(', ')}` : undefined,
+      missing.length > 0 ? `missing column${missing.length === 1 ? '' : 's'} ${missing.map((n) => `"${n}"`).join(', ')}` : undefined,
+    ].filter(Boolean);
+    problems.push(`${label} line ${header.line}: ${parts.join('; ')}; the columns are ${CSV_COLUMNS.join(',')}.`);
+    return undefined;
+  }
+  const items = body.map(({ line, fields }) => {
+    const cell = (name: string) => fields[names.indexOf(name)] ?? '';
+    const value: Record<string, unknown> = {};
+    for (const name of ['id', 'topic', 'skill', 'difficulty', 'question', 'answer', 'explanation', 'reference']) value[name] = cell(name);
+    value.choices = ['choice1', 'choice2', 'choice3', 'choice4', 'choice5'].map(cell).filter((choice) => choice.trim() !== '');
+    return { value, line };
+  });
+  return { items };
+}
+
+/**
+ * Checks a bank file a server brings (YAML, JSON or CSV, at most 1 MB of UTF-8, at most 1,000
+ * questions) by the built-in bank's rules: every problem, or the questions when there is none.
+ */
+export function checkBankFile(file: { name: string; bytes: Uint8Array }, skills: Skill[]): Result<Question[], string[]> {
+  const label = file.name;
+  const extension = extname(file.name).toLowerCase();
+  if (!BANK_EXTENSIONS.includes(extension)) {
+    return refused([`${label}: a question bank is a .yaml, .json or .csv file, not ${extension ? `a ${extension} file` : 'a file without an extension'}.`]);
+  }
+  if (file.bytes.byteLength > BANK_FILE_MAX_BYTES) {
+    return refused([`${label}: the file is ${(file.bytes.byteLength / 1024 / 1024).toFixed(1)} MB; a bank file may be at most 1 MB.`]);
+  }
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file.bytes);
+  } catch {
+    return refused([`${label}: the file is not UTF-8 text; save it as UTF-8 (in a spreadsheet: "CSV UTF-8").`]);
+  }
   const problems: string[] = [];
-  const questions = questionsOf(parseYamlList(source, label, problems), label, skills, new Map(), problems);
+  const parsed = extension === '.csv' ? csvEntries(source, label, problems) : parseYamlList(source, label, problems);
+  if (parsed && parsed.items.length > BANK_MAX_QUESTIONS) {
+    return refused([`${label}: the file holds ${parsed.items.length} questions; a bank may hold at most ${BANK_MAX_QUESTIONS}.`]);
+  }
+  const questions = questionsOf(parsed, label, skills, new Map(), problems);
   return problems.length > 0 ? refused(problems) : ok(questions);
 }
 
 /** Reads a bank file from disk and checks it (the command line's `questions --check`). */
-export async function checkQuestionFile(path: string, label: string, skills: Skill[]): Promise<Result<Question[], string[]>> {
-  let source: string;
+export async function checkBankFileAt(path: string, skills: Skill[]): Promise<Result<Question[], string[]>> {
+  const name = basename(path);
+  let bytes: Uint8Array;
   try {
-    source = await readFile(path, 'utf8');
+    const size = (await stat(path)).size;
+    if (size > BANK_FILE_MAX_BYTES) return refused([`${name}: the file is ${(size / 1024 / 1024).toFixed(1)} MB; a bank file may be at most 1 MB.`]);
+    bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return refused([`${label}: cannot be read (${code === 'ENOENT' ? 'file not found' : String(error)}).`]);
+    return refused([`${name}: cannot be read (${code === 'ENOENT' ? 'file not found' : String(error)}).`]);
   }
-  return checkQuestionSource(source, label, skills);
+  return checkBankFile({ name, bytes }, skills);
 }
 
 /** How many questions each skill has, per difficulty: the bank's coverage. */

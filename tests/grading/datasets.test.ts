@@ -7,7 +7,8 @@ import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getProblem } from '../../problems/index.ts';
 import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts';
-import { decodePngRgbNearest, parseCsv } from '../../src/datasets/decode.ts';
+import { decodePngRgbNearest } from '../../src/datasets/decode.ts';
+import { parseCsv } from '../../src/io/csv.ts';
 import { DatasetUnavailableError, ensureDataset, extractImageZip } from '../../src/datasets/ensure.ts';
 import {
   clearEvaluationSetMemoryCache,

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkQuestionSource, loadQuestionBank, QuestionBankError } from '../../src/quiz/question-bank.ts';
+import { BANK_MAX_QUESTIONS, checkBankFile, CSV_COLUMNS, loadQuestionBank, QuestionBankError } from '../../src/quiz/question-bank.ts';
 import { loadKnowledgeBase, type Skill } from '../../src/tips/knowledge-base.ts';
 
 let skills: Skill[];
@@ -16,6 +16,10 @@ beforeAll(async () => {
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** Checks `source` as the bank file `name` a server would bring. */
+const check = (source: string | Uint8Array, name: string, bankSkills: Skill[]) =>
+  checkBankFile({ name, bytes: typeof source === 'string' ? new TextEncoder().encode(source) : source }, bankSkills);
 
 /** One question in the bank's YAML format, with fields replaced by `overrides`. */
 function entry(id: string, overrides: Record<string, string> = {}): string {
@@ -37,7 +41,7 @@ function entry(id: string, overrides: Record<string, string> = {}): string {
 
 describe('a question bank file', () => {
   it('is accepted when every question follows the rules', () => {
-    const checked = checkQuestionSource([entry('loss-a'), entry('loss-b', { difficulty: 'hard' })].join('\n'), 'bank.yaml', skills);
+    const checked = check([entry('loss-a'), entry('loss-b', { difficulty: 'hard' })].join('\n'), 'bank.yaml', skills);
     expect(checked.ok && checked.value.map((q) => [q.id, q.difficulty, q.source])).toEqual([
       ['loss-a', 'medium', 'bank.yaml line 1'],
       ['loss-b', 'hard', 'bank.yaml line 13'],
@@ -62,7 +66,7 @@ describe('a question bank file', () => {
     // The line each entry starts on, as the messages give it.
     const starts = source.split('\n').flatMap((line, index) => (line.startsWith('- id: ') ? [index + 1] : []));
     const at = (entryNumber: number, id: string) => `bank.yaml line ${starts[entryNumber - 1]}, entry #${entryNumber} "${id}"`;
-    const checked = checkQuestionSource(source, 'bank.yaml', skills);
+    const checked = check(source, 'bank.yaml', skills);
     expect(checked.ok).toBe(false);
     const problems = checked.ok ? [] : checked.reason;
     const expectations: Array<[string, RegExp]> = [
@@ -100,8 +104,8 @@ describe('a question bank file', () => {
         reference: 'https://www.tensorflow.org/api_docs/python/tf/keras/utils/pad_sequences',
       },
     ]);
-    expect(checkQuestionSource(json, 'bank.json', skills).ok).toBe(true);
-    expect(checkQuestionSource('question: one', 'bank.yaml', skills)).toEqual({
+    expect(check(json, 'bank.json', skills).ok).toBe(true);
+    expect(check('question: one', 'bank.yaml', skills)).toEqual({
       ok: false,
       reason: ['bank.yaml: the file should hold a list of entries (each starting with "- "), not a single value or mapping.'],
     });
@@ -116,5 +120,75 @@ describe('the bank in a knowledge directory', () => {
     const error = await loadQuestionBank(skills, dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuestionBankError);
     expect((error as QuestionBankError).problems).toEqual(['quiz/b.yaml line 2, entry #1 "shared-id": duplicate question id "shared-id", already used in quiz/a.yaml line 1.']);
+  });
+});
+
+describe('a CSV bank file', () => {
+  const header = CSV_COLUMNS.join(',');
+  const row = (id: string, cells: Partial<Record<(typeof CSV_COLUMNS)[number], string>> = {}) => {
+    const values: Record<string, string> = {
+      id,
+      topic: 'time-series',
+      skill: 'time-series.windows',
+      difficulty: 'easy',
+      question: 'A window of 30 values predicts the next one. What shape does one input sample have, with the feature axis?',
+      choice1: '(30, 1)',
+      choice2: '(1, 30)',
+      choice3: '(31,)',
+      choice4: '',
+      choice5: '',
+      answer: '(30, 1)',
+      explanation: 'Thirty time steps of one feature: (30, 1). (1, 30) is one step of 30 features, and 31 counts the label too.',
+      reference: 'https://www.tensorflow.org/tutorials/structured_data/time_series',
+      ...cells,
+    };
+    return CSV_COLUMNS.map((name) => `"${values[name].replaceAll('"', '""')}"`).join(',');
+  };
+
+  it('reads its columns in any order, a question over two lines, and empty extra choices', () => {
+    const csv = [header, row('window-shape'), row('two-lines', { question: 'A window of 30 values:\nwhat shape is one sample?' })].join('\r\n');
+    const checked = check(csv, 'bank.csv', skills);
+    expect(checked.ok && checked.value.map((q) => [q.id, q.choices.length, q.source])).toEqual([
+      ['window-shape', 3, 'bank.csv line 2'],
+      ['two-lines', 3, 'bank.csv line 3'],
+    ]);
+  });
+
+  it('names the line of every bad row and keeps nothing', () => {
+    const csv = [header, row('fine'), row('no-answer', { answer: '(None, 30)' }), row('question-over-lines', { question: 'one\ntwo\nthree' }), row('bad-skill', { skill: 'time-series.juggling' })].join('\n');
+    const checked = check(csv, 'bank.csv', skills);
+    expect(checked.ok ? [] : checked.reason).toEqual([
+      'bank.csv line 3, entry #2 "no-answer": the answer "(None, 30)" is not one of the choices (it must be equal to one, character for character).',
+      'bank.csv line 7, entry #4 "bad-skill": skill "time-series.juggling" is not in skills.yaml.',
+    ]);
+  });
+
+  it('keeps a cell that starts like a spreadsheet formula as text', () => {
+    const csv = [header, row('formula-cells', { choice3: '=HYPERLINK("x")', choice4: '-1', choice5: '+SUM(A1)' })].join('\n');
+    const checked = check(csv, 'bank.csv', skills);
+    expect(checked.ok && checked.value[0].choices).toEqual(['(30, 1)', '(1, 30)', '=HYPERLINK("x")', '-1', '+SUM(A1)']);
+  });
+
+  it('says which columns are wrong', () => {
+    const checked = check(`id,topic,skil,question\n${row('x')}`, 'bank.csv', skills);
+    expect(checked.ok ? '' : checked.reason[0]).toMatch(/^bank.csv line 1: unknown column "skil"; missing columns "skill", "difficulty", "choice1"/);
+  });
+});
+
+describe('a bank file refused before it is read', () => {
+  it('refuses another extension, more than 1 MB, text that is not UTF-8, and more than 1,000 questions', () => {
+    expect(check('x', 'bank.xlsx', skills)).toEqual({ ok: false, reason: ['bank.xlsx: a question bank is a .yaml, .json or .csv file, not a .xlsx file.'] });
+    expect(check(new Uint8Array(1024 * 1024 + 1), 'bank.yaml', skills)).toEqual({ ok: false, reason: ['bank.yaml: the file is 1.0 MB; a bank file may be at most 1 MB.'] });
+    expect(check(new Uint8Array([0x69, 0x64, 0x3a, 0xff, 0xfe]), 'bank.csv', skills)).toEqual({
+      ok: false,
+      reason: ['bank.csv: the file is not UTF-8 text; save it as UTF-8 (in a spreadsheet: "CSV UTF-8").'],
+    });
+    const many = Array.from({ length: BANK_MAX_QUESTIONS + 1 }, (_, i) => `- id: q-${i}`).join('\n');
+    expect(check(many, 'bank.yaml', skills)).toEqual({ ok: false, reason: ['bank.yaml: the file holds 1001 questions; a bank may hold at most 1000.'] });
+  });
+
+  it('reads a file that starts with a byte order mark', () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(entry('with-bom'))]);
+    expect(check(bom, 'bank.yaml', skills).ok).toBe(true);
   });
 });
