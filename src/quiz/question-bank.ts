@@ -6,9 +6,8 @@ import { basename, extname, join } from 'node:path';
 import { parseCsvRows } from '../io/csv.ts';
 import { z } from 'zod';
 import { describeIssues, idOf, parseYamlList, readYamlList, where, type ParsedFile } from '../io/yaml-list.ts';
-import { OperatorError } from '../operator-error.ts';
 import { ok, refused, type Result } from '../result.ts';
-import { DEFAULT_KNOWLEDGE_DIR, isTopicId, TOPIC_IDS, type Skill, type TopicId } from '../tips/knowledge-base.ts';
+import { DEFAULT_KNOWLEDGE_DIR, isTopicId, KnowledgeBaseError, TOPIC_IDS, type Skill, type TopicId } from '../tips/knowledge-base.ts';
 import { sharedTextProblems } from '../tips/tip-text.ts';
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
@@ -153,21 +152,9 @@ function questionsOf(parsed: ParsedFile, file: string, skills: Skill[], firstSee
   return questions;
 }
 
-export class QuestionBankError extends OperatorError {
-  override name = 'QuestionBankError';
-
-  constructor(
-    readonly dir: string,
-    readonly problems: string[],
-  ) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`The quiz questions in ${dir} have ${count}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
-
 /**
  * Reads and checks the built-in bank, knowledge/quiz/*.yaml, against the skills of the knowledge
- * base. Throws one QuestionBankError listing every problem.
+ * base (it lives in the knowledge directory). Throws one KnowledgeBaseError listing every problem.
  */
 export async function loadQuestionBank(skills: Skill[], dir: string = DEFAULT_KNOWLEDGE_DIR): Promise<QuestionBank> {
   const problems: string[] = [];
@@ -184,7 +171,7 @@ export async function loadQuestionBank(skills: Skill[], dir: string = DEFAULT_KN
     const file = `quiz/${name}`;
     questions.push(...questionsOf(await readYamlList(dir, file, problems), file, skills, firstSeen, problems));
   }
-  if (problems.length > 0) throw new QuestionBankError(dir, problems);
+  if (problems.length > 0) throw new KnowledgeBaseError(dir, problems);
   const byId = new Map(questions.map((question) => [question.id, question]));
   return { questions, questionById: (id) => byId.get(id) };
 }

@@ -4,8 +4,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BANK_MAX_QUESTIONS, checkBankFile, CSV_COLUMNS, loadQuestionBank, QuestionBankError } from '../../src/quiz/question-bank.ts';
-import { loadKnowledgeBase, type Skill } from '../../src/tips/knowledge-base.ts';
+import { BANK_MAX_QUESTIONS, checkBankFile, CSV_COLUMNS, loadQuestionBank } from '../../src/quiz/question-bank.ts';
+import { KnowledgeBaseError, loadKnowledgeBase, type Skill } from '../../src/tips/knowledge-base.ts';
 
 let skills: Skill[];
 let dir: string;
@@ -118,8 +118,8 @@ describe('the bank in a knowledge directory', () => {
     await writeFile(path.join(dir, 'quiz', 'a.yaml'), entry('shared-id'));
     await writeFile(path.join(dir, 'quiz', 'b.yaml'), `# comment\n${entry('shared-id')}`);
     const error = await loadQuestionBank(skills, dir).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(QuestionBankError);
-    expect((error as QuestionBankError).problems).toEqual(['quiz/b.yaml line 2, entry #1 "shared-id": duplicate question id "shared-id", already used in quiz/a.yaml line 1.']);
+    expect(error).toBeInstanceOf(KnowledgeBaseError);
+    expect((error as KnowledgeBaseError).problems).toEqual(['quiz/b.yaml line 2, entry #1 "shared-id": duplicate question id "shared-id", already used in quiz/a.yaml line 1.']);
   });
 });
 
