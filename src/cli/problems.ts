@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { problemCatalog } from '../../problems/index.ts';
 import { formatShape } from '../grading/compatibility.ts';
 import { baselineScores } from '../grading/baselines.ts';
-import { comparison, formatMetric, metricNames, thresholdTable } from '../grading/scoring.ts';
+import { boundText, formatMetric, metricNames, thresholdTable } from '../grading/scoring.ts';
 
 export function problemsAsJson() {
   return problemCatalog.map((problem) => ({
@@ -25,7 +25,7 @@ export function problemsAsJson() {
 export function formatProblemTable(): string {
   const rows = problemCatalog.map((problem) => {
     const table = thresholdTable(problem);
-    const bound = (row: (typeof table.rows)[number]) => `${comparison(table)} ${formatMetric(table.metric, row.value)}`;
+    const bound = (row: (typeof table.rows)[number]) => boundText(table, row.value);
     return [
       problem.id,
       String(problem.category),

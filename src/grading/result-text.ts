@@ -2,7 +2,7 @@
 // the /grade reply, on its chart and in the command line.
 import { comparedWithBaseline } from './baselines.ts';
 import type { GradeResult } from './worker/protocol.ts';
-import { comparison, directionOf, formatMetric, type ThresholdTable } from './scoring.ts';
+import { boundText, directionOf, formatMetric, type ThresholdTable } from './scoring.ts';
 
 type ResultTable = Pick<GradeResult, 'metric' | 'thresholds'>;
 
@@ -13,13 +13,13 @@ function tableOf(result: ResultTable): ThresholdTable {
 /** "full marks at <= 0.0385". */
 export function fullMarksText(result: ResultTable): string {
   const table = tableOf(result);
-  return `full marks at ${comparison(table)} ${formatMetric(result.metric, result.thresholds[0]?.value ?? Number.NaN)}`;
+  return `full marks at ${boundText(table, result.thresholds[0]?.value ?? Number.NaN)}`;
 }
 
 /** One line per point: "5 pts: <= 0.0385". */
 export function thresholdLines(result: ResultTable): string[] {
   const table = tableOf(result);
-  return result.thresholds.map((row) => `${row.points} pts: ${comparison(table)} ${formatMetric(result.metric, row.value)}`);
+  return result.thresholds.map((row) => `${row.points} pts: ${boundText(table, row.value)}`);
 }
 
 /** One line per baseline: "the naive forecast (next value = last value): 0.0405 (4 pts)". */

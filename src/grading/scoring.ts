@@ -123,9 +123,9 @@ export function pointsFor(table: ThresholdTable, value: number): number {
   return table.rows.find((row) => meets(table, shown, row.value))?.points ?? 0;
 }
 
-/** "≤" or "≥", as the table compares. */
-export function comparison(table: Pick<ThresholdTable, 'direction'>): string {
-  return table.direction === 'at-most' ? '≤' : '≥';
+/** A bound as every display writes it: "≤ 0.0385", "≥ 98.50%". */
+export function boundText(table: Pick<ThresholdTable, 'metric' | 'direction'>, value: number): string {
+  return `${table.direction === 'at-most' ? '≤' : '≥'} ${formatMetric(table.metric, value)}`;
 }
 
 /** Points as marks, the same in Discord and in the terminal: "●●●●○ 4/5". */
@@ -144,7 +144,7 @@ export function hintFor(table: ThresholdTable, value: number, points: number, sa
   }
   const format = (v: number) => formatMetric(table.metric, v);
   const full = table.rows[0];
-  if (points >= MAX_POINTS) return `Full marks: ${name} ${format(value)} is within the 5-point bound ${comparison(table)} ${format(full.value)}.`;
+  if (points >= MAX_POINTS) return `Full marks: ${name} ${format(value)} is within the 5-point bound ${boundText(table, full.value)}.`;
   const next = points + 1;
   const target = table.rows.find((row) => row.points === next) ?? full;
   const nextLabel = `${next} point${next === 1 ? '' : 's'}`;
