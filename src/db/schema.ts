@@ -25,6 +25,10 @@ export const guildSettings = pgTable('guild_settings', {
   winnerRoleId: text('winner_role_id'),
   /** Whether /grade replies are ephemeral (personal) or posted in the channel by default. */
   gradeVisibility: text('grade_visibility', { enum: ['ephemeral', 'public'] }).notNull().default('ephemeral'),
+  /** Whether /quiz serves the built-in question bank here (a server may use only its own banks). */
+  quizBuiltinEnabled: boolean('quiz_builtin_enabled').notNull().default(true),
+  /** How long a question posted with /quiz ask stays open before it reveals its answer. */
+  quizOpenMinutes: integer('quiz_open_minutes').notNull().default(10),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
@@ -187,4 +191,116 @@ export const weeklyStandings = pgTable(
     pointsByProblem: jsonb('points_by_problem').$type<Record<string, number>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.week, t.board, t.userId] })],
+);
+
+/** A question bank a server imported with /quiz import. Its questions serve that server only. */
+export const quizBanks = pgTable(
+  'quiz_banks',
+  {
+    id: serial('id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    questionCount: integer('question_count').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('quiz_banks_guild_name_idx').on(t.guildId, t.name)],
+);
+
+export const quizBankQuestions = pgTable(
+  'quiz_bank_questions',
+  {
+    bankId: integer('bank_id')
+      .notNull()
+      .references(() => quizBanks.id, { onDelete: 'cascade' }),
+    questionId: text('question_id').notNull(),
+    topic: text('topic').notNull(),
+    skill: text('skill').notNull(),
+    difficulty: text('difficulty').notNull(),
+    /** The question as checked at import (src/quiz/question-bank.ts Question). */
+    question: jsonb('question').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bankId, t.questionId] })],
+);
+
+export const QUIZ_POST_KINDS = ['ask', 'daily', 'review'] as const;
+export type QuizPostKind = (typeof QUIZ_POST_KINDS)[number];
+
+/**
+ * A question put to members: posted in a channel (ask, daily; anyone answers once) or shown to one
+ * member privately (review). The row holds everything a click needs, so any process can take it.
+ */
+export const quizPosts = pgTable(
+  'quiz_posts',
+  {
+    id: serial('id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    kind: text('kind', { enum: QUIZ_POST_KINDS }).notNull(),
+    channelId: text('channel_id'),
+    messageId: text('message_id'),
+    /** `builtin:<id>` or `bank<bank id>:<id>`: the key spaced repetition remembers. */
+    questionKey: text('question_key').notNull(),
+    /** The question as it was posted, so a bank changed or switched off meanwhile changes nothing. */
+    question: jsonb('question').$type<Record<string, unknown>>().notNull(),
+    /** The buttons' order: position -> index into the question's choices (shuffled per post). */
+    choiceOrder: jsonb('choice_order').$type<number[]>().notNull(),
+    /** Who asked (the member a review belongs to); null for a scheduled post. */
+    askedBy: text('asked_by'),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    answers: integer('answers').notNull().default(0),
+    correctAnswers: integer('correct_answers').notNull().default(0),
+    /** The count the message shows, and when it was last edited: edits are throttled. */
+    shownAnswers: integer('shown_answers').notNull().default(0),
+    countEditedAt: timestamp('count_edited_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('quiz_posts_open_idx').on(t.closesAt).where(sql`closed_at is null`),
+    index('quiz_posts_guild_question_idx').on(t.guildId, t.questionKey, t.openedAt),
+  ],
+);
+
+/** Every answer. `day` is the server's local date and `week` its ISO week, when it was given. */
+export const quizAnswers = pgTable(
+  'quiz_answers',
+  {
+    id: serial('id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    userName: text('user_name').notNull(),
+    postId: integer('post_id').notNull(),
+    questionKey: text('question_key').notNull(),
+    topic: text('topic').notNull(),
+    skill: text('skill').notNull(),
+    difficulty: text('difficulty').notNull(),
+    correct: boolean('correct').notNull(),
+    points: integer('points').notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+    day: text('day').notNull(),
+    week: text('week').notNull(),
+  },
+  (t) => [
+    // One answer per member and post, whichever process takes the click.
+    uniqueIndex('quiz_answers_once_idx').on(t.postId, t.userId),
+    index('quiz_answers_member_idx').on(t.guildId, t.userId, t.day),
+    index('quiz_answers_board_idx').on(t.guildId, t.week, t.userId, t.points, t.userName),
+  ],
+);
+
+/** A member's spaced-repetition card for one question (ts-fsrs), due again at `due`. */
+export const quizCards = pgTable(
+  'quiz_cards',
+  {
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    questionKey: text('question_key').notNull(),
+    topic: text('topic').notNull(),
+    skill: text('skill').notNull(),
+    card: jsonb('card').$type<Record<string, unknown>>().notNull(),
+    due: timestamp('due', { withTimezone: true }).notNull(),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.questionKey] }), index('quiz_cards_due_idx').on(t.guildId, t.userId, t.due)],
 );

@@ -15,9 +15,17 @@ export type GuildSettings = {
   mockExamEnabled: boolean;
   winnerRoleId: string | null;
   gradeVisibility: GradeVisibility;
+  /** /quiz serves the built-in question bank here. */
+  quizBuiltinEnabled: boolean;
+  /** How long a posted question stays open. */
+  quizOpenMinutes: number;
 };
 
 export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
+
+export const DEFAULT_QUIZ_OPEN_MINUTES = 10;
+/** From a quick question to one left open for the day. */
+export const QUIZ_OPEN_MINUTES_RANGE = { min: 1, max: 24 * 60 } as const;
 
 /** Why a change was refused; `typed` is what the moderator typed, to be shown as text. */
 export type SettingsRefusal = { kind: 'unknown-timezone'; typed: string };
@@ -61,6 +69,8 @@ export class GuildSettingsService {
       mockExamEnabled: row?.mockExamEnabled ?? true,
       winnerRoleId: row?.winnerRoleId ?? null,
       gradeVisibility: row?.gradeVisibility ?? 'ephemeral',
+      quizBuiltinEnabled: row?.quizBuiltinEnabled ?? true,
+      quizOpenMinutes: row?.quizOpenMinutes ?? DEFAULT_QUIZ_OPEN_MINUTES,
     };
   }
 

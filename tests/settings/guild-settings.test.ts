@@ -22,6 +22,8 @@ describe.each(testEngines)('GuildSettingsService on %s', (engine) => {
       mockExamEnabled: true,
       winnerRoleId: null,
       gradeVisibility: 'ephemeral',
+      quizBuiltinEnabled: true,
+      quizOpenMinutes: 10,
     });
   });
 
