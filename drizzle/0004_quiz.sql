@@ -8,6 +8,7 @@ CREATE TABLE "quiz_answers" (
 	"topic" text NOT NULL,
 	"skill" text NOT NULL,
 	"difficulty" text NOT NULL,
+	"chosen" text NOT NULL,
 	"correct" boolean NOT NULL,
 	"points" integer NOT NULL,
 	"answered_at" timestamp with time zone NOT NULL,

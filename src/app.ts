@@ -28,6 +28,10 @@ import { weekClosingJob } from './bot/week-closing.ts';
 import { JobScheduler } from './jobs/job.ts';
 import { GradeIntake } from './submissions/grade-intake.ts';
 import { PrivacyService } from './privacy/member-data.ts';
+import { loadQuestionBank } from './quiz/question-bank.ts';
+import { QuizBankService } from './quiz/quiz-banks.ts';
+import { QuizService } from './quiz/quiz-service.ts';
+import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -65,9 +69,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Discord is asked while storage opens: a wrong token or no network is reported as soon as
   // storage is up, not after the login's retries. A storage problem is reported first.
   const discordAccess = startDiscordAccessCheck(config.discordToken, discordTarget);
-  const { knowledge, commands, database } = await (async () => {
+  const { knowledge, questions, commands, database } = await (async () => {
     const [knowledge, commands] = await Promise.all([loadKnowledgeBase(options.knowledgeDir), loadCommands(options.commandsDir)]);
-    logger.info({ tips: knowledge.tips.length, commands: [...commands.keys()] }, 'knowledge base and commands loaded');
+    const questions = await loadQuestionBank(knowledge.skills, options.knowledgeDir);
+    logger.info({ tips: knowledge.tips.length, questions: questions.questions.length, commands: [...commands.keys()] }, 'knowledge base and commands loaded');
     const database: DatabaseHandle = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -75,7 +80,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       loadDataDir: options.loadDataDir,
       logger,
     });
-    return { knowledge, commands, database };
+    return { knowledge, questions, commands, database };
   })().catch((error: unknown) => {
     discordAccess.cancel();
     throw error;
@@ -129,6 +134,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
     unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
   });
+  const quizBanks = new QuizBankService(database.db, questions, knowledge.skills, settings, clock);
+  const quiz = new QuizService(database.db, quizBanks, settings, clock);
+  const topicNames = new Map(knowledge.topics.map((t) => [t.id as string, t.name]));
+  const quizPosts = new QuizPosts(client, quiz, (id) => topicNames.get(id) ?? id, options.timers ?? systemTimers, logger);
   const context: BotContext = {
     config,
     logger,
@@ -149,6 +158,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     gradingQueue,
     gradeReplies,
     privacy: new PrivacyService(database.db, uploads),
+    quiz,
+    quizBanks,
+    quizPosts,
   };
   const router = createRouter(commands, context);
 
@@ -170,7 +182,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   attachGradeNotifier(context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.
   await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
-  const jobs = new JobScheduler([weekClosingJob(readyClient, context)], logger);
+  const jobs = new JobScheduler([weekClosingJob(readyClient, context), quizSweepJob(quizPosts)], logger);
   jobs.start();
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
   // In the background, so the start does not wait: a missing dataset is a warning in the log now

@@ -20,6 +20,9 @@ import type { GradingQueue } from '../submissions/grading-queue.ts';
 import type { GradeIntake } from '../submissions/grade-intake.ts';
 import type { PrivacyService } from '../privacy/member-data.ts';
 import type { GradeReplies } from './grade-replies.ts';
+import type { QuizService } from '../quiz/quiz-service.ts';
+import type { QuizBankService } from '../quiz/quiz-banks.ts';
+import type { QuizPosts } from './quiz-posts.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -36,6 +39,10 @@ export type BotContext = {
   /** Every edit of a /grade reply after its first acknowledgement. */
   gradeReplies: GradeReplies;
   privacy: PrivacyService;
+  quiz: QuizService;
+  quizBanks: QuizBankService;
+  /** Quiz messages in channels: counts, reveals, the daily question. */
+  quizPosts: QuizPosts;
 };
 
 /**

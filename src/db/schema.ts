@@ -275,6 +275,8 @@ export const quizAnswers = pgTable(
     topic: text('topic').notNull(),
     skill: text('skill').notNull(),
     difficulty: text('difficulty').notNull(),
+    /** The choice's text, as the member saw it on the button. */
+    chosen: text('chosen').notNull(),
     correct: boolean('correct').notNull(),
     points: integer('points').notNull(),
     answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),

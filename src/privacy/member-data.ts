@@ -1,10 +1,10 @@
 // What the bot keeps about one member in one server, and its deletion on request.
 import { and, eq, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { communityTips, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
+import { communityTips, quizAnswers, quizCards, quizPosts, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
 import type { UploadStore } from '../submissions/upload-store.ts';
 
-export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number };
+export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number; quizAnswers: number };
 
 export class PrivacyService {
   constructor(
@@ -15,7 +15,8 @@ export class PrivacyService {
   /**
    * Deletes a member's submissions (and their uploaded files still waiting), timed attempts and
    * places in recorded standings, and their tip proposals that were not approved (approved tips
-   * became part of the server's knowledge base). Other members keep their ranks: closed standings
+   * became part of the server's knowledge base), quiz answers, spaced-repetition cards and private
+   * reviews (posts in channels stay; their counts are what others saw). Other members keep their ranks: closed standings
    * are not recomputed.
    */
   async deleteMemberData(guildId: string, userId: string): Promise<DeletedMemberData> {
@@ -36,7 +37,16 @@ export class PrivacyService {
         .delete(communityTips)
         .where(and(eq(communityTips.guildId, guildId), eq(communityTips.authorId, userId), ne(communityTips.status, 'approved')))
         .returning({ id: communityTips.id });
+      const deletedAnswers = await tx
+        .delete(quizAnswers)
+        .where(and(eq(quizAnswers.guildId, guildId), eq(quizAnswers.userId, userId)))
+        .returning({ id: quizAnswers.id });
+      await tx.delete(quizCards).where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, userId)));
+      await tx.delete(quizPosts).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.askedBy, userId), eq(quizPosts.kind, 'review')));
+      // Channel posts keep their question but forget who asked.
+      await tx.update(quizPosts).set({ askedBy: null }).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.askedBy, userId)));
       return {
+        quizAnswers: deletedAnswers.length,
         submissions: deletedSubmissions.length,
         timedAttempts: deletedAttempts.length,
         standings: deletedStandings.length,

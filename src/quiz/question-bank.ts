@@ -103,6 +103,9 @@ function entryProblems(entry: z.infer<typeof questionSchema>, skillById: Map<str
     problems.push(`the answer "${entry.answer}" is not one of the choices (it must be equal to one, character for character).`);
   }
   problems.push(...sharedTextProblems('The question', entry.question), ...sharedTextProblems('The explanation', entry.explanation));
+  // The reference below is the one link a question carries, and it is checked.
+  if (URL_IN_TEXT.test(entry.question)) problems.push('the question holds a link; links go in "reference".');
+  if (URL_IN_TEXT.test(entry.explanation)) problems.push('the explanation holds a link; links go in "reference".');
   let reference: URL | undefined;
   try {
     reference = new URL(entry.reference);

@@ -1,0 +1,178 @@
+// /quiz ask, review, stats, import, banks: multiple-choice questions over the exam's syllabus.
+import {
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
+import { parseCustomId, type BotContext, type CommandModule, type CommandRequirements } from '../src/bot/command.ts';
+import {
+  answerFeedback,
+  answerRefusalText,
+  askRefusalText,
+  banksMessage,
+  closedNotice,
+  importedText,
+  importRefusalText,
+  quizPostMessage,
+  reviewAnsweredMessage,
+  reviewMessage,
+  reviewRefusalText,
+} from '../src/bot/ui/quiz-post-messages.ts';
+import { fetchBytes } from '../src/io/fetch-bytes.ts';
+import { BANK_FILE_MAX_BYTES, DIFFICULTIES, type Difficulty } from '../src/quiz/question-bank.ts';
+import { BANK_NAME_MAX } from '../src/quiz/quiz-banks.ts';
+import { TOPIC_IDS, type TopicId } from '../src/tips/knowledge-base.ts';
+
+/** How long fetching a bank file from Discord may take. */
+const BANK_DOWNLOAD_TIMEOUT_MS = 30_000;
+
+const data = new SlashCommandBuilder()
+  .setName('quiz')
+  .setDescription('Multiple-choice questions over the exam syllabus, with spaced repetition')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('ask')
+      .setDescription('Post a question here; without a topic: one due for you, else from your weakest area')
+      .addStringOption((o) =>
+        o
+          .setName('topic')
+          .setDescription('Only questions of this topic')
+          .addChoices(...TOPIC_IDS.map((id) => ({ name: id, value: id }))),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('difficulty')
+          .setDescription('Only questions of this difficulty (1, 2 or 3 points)')
+          .addChoices(...DIFFICULTIES.map((d) => ({ name: d, value: d }))),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('review').setDescription('Your questions due for review, privately'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('import')
+      .setDescription('Import a question bank for this server (Manage Server)')
+      .addAttachmentOption((o) => o.setName('file').setDescription('A .yaml, .json or .csv file, at most 1 MB').setRequired(true))
+      .addStringOption((o) => o.setName('name').setDescription('The bank\'s name (default: the file name)').setMaxLength(BANK_NAME_MAX)),
+  )
+  .addSubcommand((sub) => sub.setName('banks').setDescription('Switch question banks on or off (Manage Server)'));
+
+const requirements: CommandRequirements = {
+  guildOnly: true,
+  subcommands: { import: PermissionFlagsBits.ManageGuild, banks: PermissionFlagsBits.ManageGuild },
+  actions: {
+    close: PermissionFlagsBits.ManageMessages,
+    'bank-on': PermissionFlagsBits.ManageGuild,
+    'bank-off': PermissionFlagsBits.ManageGuild,
+  },
+};
+
+function memberOf(interaction: ChatInputCommandInteraction | MessageComponentInteraction) {
+  return { id: interaction.user.id, name: interaction.user.displayName ?? interaction.user.username };
+}
+
+function topicName(ctx: BotContext) {
+  return (id: string) => ctx.tips.topics.find((t) => t.id === id)?.name ?? id;
+}
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
+  const sub = interaction.options.getSubcommand();
+  if (sub === 'ask') return ask(interaction, ctx);
+  if (sub === 'review') {
+    const result = await ctx.quiz.review(interaction.guildId, memberOf(interaction));
+    await interaction.reply(
+      result.ok
+        ? { ...reviewMessage(result.value.post, result.value.due, topicName(ctx)), flags: MessageFlags.Ephemeral }
+        : { content: reviewRefusalText(result.reason), flags: MessageFlags.Ephemeral },
+    );
+    return;
+  }
+  if (sub === 'import') return importBank(interaction, ctx);
+  if (sub === 'banks') {
+    await interaction.reply({ ...banksMessage(await ctx.quizBanks.banks(interaction.guildId)), flags: MessageFlags.Ephemeral });
+  }
+}
+
+async function ask(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: BotContext): Promise<void> {
+  const topic = (interaction.options.getString('topic') ?? undefined) as TopicId | undefined;
+  const difficulty = (interaction.options.getString('difficulty') ?? undefined) as Difficulty | undefined;
+  const result = await ctx.quiz.ask(interaction.guildId, interaction.channelId, memberOf(interaction), { topic, difficulty });
+  if (!result.ok) {
+    await interaction.reply({ content: askRefusalText(result.reason), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const response = await interaction.reply({ ...quizPostMessage(result.value, topicName(ctx)), withResponse: true });
+  const message = response.resource?.message;
+  if (message) await ctx.quiz.recordMessage(result.value.id, message.channelId, message.id);
+}
+
+async function importBank(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: BotContext): Promise<void> {
+  const file = interaction.options.getAttachment('file', true);
+  // The declared size is refused before a byte is fetched.
+  if (file.size > BANK_FILE_MAX_BYTES) {
+    await interaction.reply({
+      content: importRefusalText({ kind: 'invalid-file', problems: [`${file.name}: the file is ${(file.size / 1024 / 1024).toFixed(1)} MB; a bank file may be at most 1 MB.`] }, file.name),
+      flags: MessageFlags.Ephemeral,
+    });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const fetched = await fetchBytes(file.url, { maxBytes: BANK_FILE_MAX_BYTES, timeoutMs: BANK_DOWNLOAD_TIMEOUT_MS });
+  if (!fetched.ok) {
+    await interaction.editReply(
+      fetched.failure.kind === 'too-large'
+        ? importRefusalText({ kind: 'invalid-file', problems: [`${file.name}: the file is over 1 MB; a bank file may be at most 1 MB.`] }, file.name)
+        : `Could not download ${file.name} from Discord (${fetched.failure.reason}). Please try again.`,
+    );
+    return;
+  }
+  const result = await ctx.quizBanks.import(interaction.guildId, { name: file.name, bytes: fetched.bytes }, {
+    name: interaction.options.getString('name') ?? undefined,
+    importedBy: interaction.user.id,
+  });
+  await interaction.editReply(result.ok ? importedText(result.value.bank, result.value.replaced) : importRefusalText(result.reason, file.name));
+}
+
+async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.inGuild()) return;
+  const { action, args } = parseCustomId(interaction.customId);
+  if (action === 'answer') {
+    const postId = Number(args[0]);
+    const result = await ctx.quiz.answer(interaction.guildId, postId, memberOf(interaction), Number(args[1]));
+    if (result.ok && result.value.post.kind === 'review') {
+      await interaction.update(reviewAnsweredMessage(result.value, topicName(ctx)));
+      return;
+    }
+    await interaction.reply(
+      result.ok ? { ...answerFeedback(result.value), flags: MessageFlags.Ephemeral } : { content: answerRefusalText(result.reason), flags: MessageFlags.Ephemeral },
+    );
+    if (result.ok) await ctx.quizPosts.showCount(postId);
+    return;
+  }
+  if (action === 'next') {
+    const result = await ctx.quiz.review(interaction.guildId, memberOf(interaction));
+    await interaction.update(
+      result.ok ? reviewMessage(result.value.post, result.value.due, topicName(ctx)) : { content: reviewRefusalText(result.reason), embeds: [], components: [] },
+    );
+    return;
+  }
+  if (action === 'close') {
+    const post = await ctx.quiz.close(interaction.guildId, Number(args[0]));
+    if (post) await interaction.update(quizPostMessage(post, topicName(ctx)));
+    else await interaction.reply({ content: closedNotice(post), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (action === 'bank-on' || action === 'bank-off') {
+    const bank = await ctx.quizBanks.setEnabled(interaction.guildId, args[0] ?? '', action === 'bank-on');
+    const notice = bank ? `${bank.name} is ${bank.enabled ? 'on' : 'off'}.` : 'That bank no longer exists.';
+    await interaction.update(banksMessage(await ctx.quizBanks.banks(interaction.guildId), notice));
+    return;
+  }
+  throw new Error(`unknown quiz action ${action}`);
+}
+
+export default { data, requirements, execute, handleComponent } satisfies CommandModule;
