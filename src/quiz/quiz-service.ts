@@ -2,7 +2,7 @@
 // answers scored by difficulty, spaced repetition per member and question, and the daily streak.
 // Everything a click needs is in the database, so any process may take it and a restart loses
 // nothing; one statement decides each race (a second answer, two closings, two count edits).
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
 import { quizAnswers, quizCards, quizPosts, type QuizPostKind } from '../db/schema.ts';
@@ -265,7 +265,7 @@ export class QuizService {
           isNull(quizPosts.closedAt),
           sql`${quizPosts.kind} <> 'review'`,
           sql`${quizPosts.shownAnswers} <> ${quizPosts.answers}`,
-          sql`(${quizPosts.countEditedAt} is null or ${quizPosts.countEditedAt} <= ${new Date(now.getTime() - intervalMs)})`,
+          or(isNull(quizPosts.countEditedAt), lte(quizPosts.countEditedAt, new Date(now.getTime() - intervalMs))),
         ),
       )
       .returning();

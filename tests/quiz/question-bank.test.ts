@@ -62,6 +62,7 @@ describe('a question bank file', () => {
       entry('pings', { explanation: 'Ask @everyone: integer labels need the sparse loss, one-hot rows need the other one.' }),
       entry('Bad_Id'),
       entry('wrong-topic', { skill: 'nlp.text-preparation' }),
+      entry('linked', { question: 'See https://evil.example/x before you pick: which loss fits integer labels?' }),
     ].join('\n');
     // The line each entry starts on, as the messages give it.
     const starts = source.split('\n').flatMap((line, index) => (line.startsWith('- id: ') ? [index + 1] : []));
@@ -81,6 +82,7 @@ describe('a question bank file', () => {
       [at(10, 'pings'), /The explanation contains "@everyone"; mass mentions are not allowed/],
       [at(11, 'Bad_Id'), /field "id" must be kebab-case/],
       [at(12, 'wrong-topic'), /skill "nlp.text-preparation" belongs to topic "nlp", but the question's topic is "fundamentals"/],
+      [at(13, 'linked'), /the question holds a link; links go in "reference"/],
     ];
     for (const [where, problem] of expectations) {
       expect(problems.some((line) => line.startsWith(`${where}: `) && problem.test(line)), `${where} ${problem}`).toBe(true);

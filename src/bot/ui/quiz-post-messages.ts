@@ -43,10 +43,12 @@ function questionEmbed(post: PostView, topicName: TopicNames): EmbedBuilder {
 }
 
 function choiceButtons(post: PostView, revealed: boolean): ButtonBuilder[] {
-  return post.buttons.map((choice, position) => {
+  return post.buttons.map((_choice, position) => {
     const button = new ButtonBuilder()
       .setCustomId(customId('quiz', 'answer', post.id, position))
-      .setLabel(`${LETTERS[position]}. ${choice}`.slice(0, 80));
+      // The embed lists each choice after its letter; the buttons carry the letters, so a long
+      // choice never crowds the row.
+      .setLabel(LETTERS[position]);
     if (!revealed) return button.setStyle(ButtonStyle.Primary);
     return button.setStyle(position === post.answerPosition ? ButtonStyle.Success : ButtonStyle.Secondary).setDisabled(true);
   });
