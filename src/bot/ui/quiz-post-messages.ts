@@ -102,7 +102,7 @@ export function answerFeedback(outcome: AnswerOutcome): { embeds: EmbedBuilder[]
 /** A review question, open (buttons) or answered (feedback and the next question's button). */
 export function reviewMessage(post: PostView, due: number, topicName: TopicNames): PostMessage {
   const embed = questionEmbed(post, topicName).setFooter({
-    text: `${post.question.difficulty} · ${points(post.question.difficulty)} · ${due} question${due === 1 ? '' : 's'} due for you`,
+    text: `${due} question${due === 1 ? '' : 's'} due for you · ${post.question.difficulty} · ${points(post.question.difficulty)} · ${post.question.id}`,
   });
   return { embeds: [embed], components: [new ActionRowBuilder<ButtonBuilder>().addComponents(choiceButtons(post, false))] };
 }

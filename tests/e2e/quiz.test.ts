@@ -1,0 +1,235 @@
+// /quiz through the fake Discord: a posted question answered by two members, a second click
+// refused, points and streak in the private feedback, the post's count and its reveal, a restart
+// between the post and a click, a moderator's close, the private review, and banks a server
+// imports (a file with bad rows saves nothing; a good one serves that server only).
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadQuestionBank, type Question } from '../../src/quiz/question-bank.ts';
+import { loadKnowledgeBase } from '../../src/tips/knowledge-base.ts';
+import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import type { FakeMember, Json } from '../support/fake-discord/index.ts';
+
+const EPHEMERAL = 1 << 6;
+const LETTERS = ['A', 'B', 'C', 'D', 'E'];
+
+type Embed = { title: string; description: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } };
+type Button = { label: string; custom_id: string; disabled?: boolean; style: number };
+
+let bot: BotHarness;
+/** The bot's clock: the tests move it (a day for a review, past a post's closing time). */
+let now = new Date('2026-11-30T10:00:00Z');
+const advance = (ms: number) => (now = new Date(now.getTime() + ms));
+let questionsById: Map<string, Question>;
+let second: { id: string };
+beforeAll(async () => {
+  const { skills } = await loadKnowledgeBase();
+  questionsById = new Map((await loadQuestionBank(skills)).questions.map((q) => [q.id, q]));
+  bot = await startBotHarness({
+    persistent: true,
+    fake: { guilds: [{ name: 'TF study group' }, { name: 'Other study group' }] },
+    start: { clock: () => now },
+  });
+  second = [...bot.fake.guilds.values()][1] as unknown as { id: string };
+});
+afterAll(async () => bot?.stop());
+afterEach(() => bot.fake.assertNoViolations());
+
+function buttonsOf(message: Json): Button[] {
+  return (message.components as Array<{ components: Button[] }>).flatMap((row) => row.components);
+}
+
+/** The post's question, and the letter of each choice as the embed lists them. */
+function read(message: Json): { question: Question; embed: Embed; rightButton: Button; wrongButton: Button } {
+  const embed = (message.embeds as Embed[])[0];
+  const id = embed.footer!.text.split(' · ').at(-1)!;
+  const question = questionsById.get(id) ?? customQuestion(id);
+  const listed = embed.description.split('\n').filter((line) => /^\*\*[A-E]\.\*\* /.test(line));
+  const rightLetter = LETTERS[listed.findIndex((line) => line.endsWith(` ${question.answer}`))];
+  const choiceButtons = buttonsOf(message).filter((b) => b.custom_id.startsWith('quiz:answer:'));
+  return {
+    question,
+    embed,
+    rightButton: choiceButtons.find((b) => b.label === rightLetter)!,
+    wrongButton: choiceButtons.find((b) => b.label !== rightLetter)!,
+  };
+}
+
+function customQuestion(id: string): Question {
+  return { id, answer: 'Embedding' } as Question;
+}
+
+async function ask(member: FakeMember, options: Record<string, string> = {}, guildId = member.guildId): Promise<Json> {
+  const asked = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'ask', guildId, member, options });
+  const response = await asked.response();
+  expect(response.type).toBe(4);
+  expect(((response.data as { flags?: number }).flags ?? 0) & EPHEMERAL).toBe(0); // the channel sees it
+  return asked.waitForMessage();
+}
+
+async function click(message: Json, button: Button, member: FakeMember): Promise<{ type: number; data: { content?: string; embeds?: Embed[]; flags?: number; components?: unknown[] } }> {
+  const clicked = await bot.fake.clickButton({ message, customId: button.custom_id, member });
+  return (await clicked.response()) as never;
+}
+
+function text(data: { content?: string; embeds?: Embed[] }): string {
+  return [data.content ?? '', ...(data.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)])].join('\n');
+}
+
+function field(message: Json | undefined, name: string): string | undefined {
+  return (message?.embeds as Embed[] | undefined)?.[0]?.fields?.find((f) => f.name === name)?.value;
+}
+
+describe('/quiz through the fake Discord', () => {
+  it('registers ask, review, import and banks', () => {
+    const commands = bot.fake.commands({ guildId: bot.guildId }) as Array<{ name: string; options: Array<{ name: string }> }>;
+    expect(commands.find((c) => c.name === 'quiz')!.options.map((o) => o.name)).toEqual(['ask', 'review', 'import', 'banks']);
+  });
+
+  it('posts a question two members answer once each; the count, points, streak and reveal follow', async () => {
+    const other = bot.fake.member({ guildId: bot.guildId, username: 'other', permissions: PermissionFlagsBits.SendMessages });
+    const message = await ask(bot.student, { topic: 'nlp', difficulty: 'medium' });
+    const { question, embed, rightButton, wrongButton } = read(message);
+    expect(question.topic).toBe('nlp');
+    expect(embed.footer!.text).toContain('medium · 2 points');
+    expect(field(message, 'Answered')).toBe('0 members');
+    // Each custom id names the post and a position: nothing about which choice is right.
+    const postId = rightButton.custom_id.split(':')[2];
+    expect(buttonsOf(message).filter((b) => b.custom_id.startsWith('quiz:answer:')).map((b) => b.custom_id)).toEqual(
+      question.choices.map((_, position) => `quiz:answer:${postId}:${position}`),
+    );
+
+    const right = await click(message, rightButton, bot.student);
+    expect(right.type).toBe(4);
+    expect(right.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(right.data)).toContain('+2 points');
+    expect(text(right.data)).toContain('Daily streak: 1 day');
+    expect(text(right.data)).toContain(question.reference);
+
+    const wrong = await click(message, wrongButton, other);
+    expect(wrong.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(wrong.data)).toContain('Not this time');
+    expect(text(wrong.data)).toContain(`the answer is **${question.answer.replace(/([\\*_~`|[\]<])/g, '\\$1')}**`);
+
+    const twice = await click(message, wrongButton, bot.student);
+    expect(twice.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(twice.data.content).toContain('You already answered this question');
+
+    // The first answer showed at once; the second waits out the 2 s between edits, then lands.
+    advance(2_000);
+    await vi.waitFor(() => expect(field(bot.fake.message(message.id as string), 'Answered')).toBe('2 members'), { timeout: 15_000, interval: 100 });
+
+    // Only a moderator closes it; the reveal shows the answer and the share who got it right.
+    const close = buttonsOf(message).find((b) => b.custom_id.startsWith('quiz:close:'))!;
+    expect((await click(message, close, bot.student)).data.content).toContain('Manage Messages');
+    const moderator = bot.fake.member({ guildId: bot.guildId, username: 'mod2', permissions: PermissionFlagsBits.ManageMessages });
+    const closed = await click(message, close, moderator);
+    expect(closed.type).toBe(7);
+    expect(text(closed.data)).toContain('1 of 2 got it right (50%)');
+    const revealedButtons = (closed.data.components as Array<{ components: Button[] }>).flatMap((r) => r.components);
+    expect(revealedButtons.every((b) => b.disabled)).toBe(true);
+    expect(revealedButtons.find((b) => b.label === rightButton.label)!.style).toBe(3); // green
+  });
+
+  it('takes a click after a restart as if nothing happened', async () => {
+    const message = await ask(bot.student, { topic: 'time-series' });
+    const { rightButton } = read(message);
+    await bot.restart();
+    const answered = await click(message, rightButton, bot.student);
+    expect(text(answered.data)).toContain('**Right**');
+    await vi.waitFor(() => expect(field(bot.fake.message(message.id as string), 'Answered')).toBe('1 member'), { timeout: 15_000, interval: 100 });
+  });
+
+  it('closes a question when its time is up, with the answer revealed', async () => {
+    const message = await ask(bot.student, { topic: 'exam-strategy' });
+    const { question, rightButton } = read(message);
+    await click(message, rightButton, bot.student);
+    advance(10 * 60_000);
+    const outcome = await bot.app.jobs.runNow('quiz-sweep');
+    expect(outcome.ok).toBe(true);
+    const revealed = bot.fake.message(message.id as string)!;
+    expect(field(revealed, 'Answer')).toContain('1 of 1 got it right (100%)');
+    expect(field(revealed, 'Read more')).toBe(question.reference);
+    expect(buttonsOf(revealed).every((b) => b.disabled)).toBe(true);
+  });
+
+  it('reviews a missed question privately the next day', async () => {
+    const member = bot.fake.member({ guildId: bot.guildId, username: 'reviewer', permissions: PermissionFlagsBits.SendMessages });
+    const nothing = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'review', member });
+    expect(((await nothing.response()).data as { content: string }).content).toContain('Nothing to review yet');
+
+    const message = await ask(member, { topic: 'fundamentals' });
+    const { question, wrongButton } = read(message);
+    await click(message, wrongButton, member);
+    const notYet = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'review', member });
+    expect(((await notYet.response()).data as { content: string }).content).toContain('Nothing is due for review');
+
+    advance(24 * 3_600_000);
+    const review = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'review', member });
+    const shown = await review.response();
+    expect((shown.data as { flags: number }).flags & EPHEMERAL).toBe(EPHEMERAL);
+    const reviewMessage = await review.waitForMessage();
+    const { question: again, rightButton } = read(reviewMessage);
+    expect(again.id).toBe(question.id);
+    expect((reviewMessage.embeds as Embed[])[0].footer!.text).toContain('1 question due for you');
+
+    // Someone else's click on it is refused.
+    expect((await click(reviewMessage, rightButton, bot.student)).data.content).toContain('belongs to another member');
+    const answered = await click(reviewMessage, rightButton, member);
+    expect(answered.type).toBe(7);
+    expect(text(answered.data)).toContain('**Right**');
+    const next = (answered.data.components as Array<{ components: Button[] }>).flatMap((r) => r.components).find((b) => b.label === 'Next question')!;
+    const done = await click(reviewMessage, next, member);
+    expect(done.data.content).toContain('Nothing is due for review');
+  });
+
+  it('imports nothing from a file with two bad rows, naming both lines', async () => {
+    const csv = [
+      'id,topic,skill,difficulty,question,choice1,choice2,choice3,answer,explanation,reference',
+      `club-good,nlp,nlp.text-preparation,easy,Which layer looks word ids up?,Embedding,Dense,Flatten,Embedding,${EXPLANATION},${REFERENCE}`,
+      `club-bad-answer,nlp,nlp.text-preparation,easy,Which layer looks word ids up?,Embedding,Dense,Flatten,LSTM,${EXPLANATION},${REFERENCE}`,
+      `club-bad-level,nlp,nlp.text-preparation,expert,Which layer looks word ids up?,Embedding,Dense,Flatten,Embedding,${EXPLANATION},${REFERENCE}`,
+    ].join('\n');
+    const file = bot.fake.cdn.add('club.csv', new TextEncoder().encode(csv));
+    const refusedForStudent = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'import', member: bot.student, options: { file } });
+    expect(((await refusedForStudent.response()).data as { content: string }).content).toContain('Manage Server');
+
+    const imported = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'import', member: bot.moderator, options: { file } });
+    const reply = await imported.waitForMessage();
+    expect(reply.content).toContain('Nothing was imported from club.csv');
+    expect(reply.content).toMatch(/club\.csv line 3, .*the answer "LSTM" is not one of the choices/);
+    expect(reply.content).toMatch(/club\.csv line 4, .*difficulty/);
+    expect(reply.content).not.toContain('line 2');
+    const banks = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'banks', member: bot.moderator });
+    expect(((await banks.waitForMessage()).embeds as Embed[])[0].description).not.toContain('club');
+  });
+
+  it('serves an imported bank in its own server only', async () => {
+    const csv = [
+      'id,topic,skill,difficulty,question,choice1,choice2,choice3,answer,explanation,reference',
+      `club-embedding,nlp,nlp.text-preparation,easy,Which layer looks word ids up?,Embedding,Dense,Flatten,Embedding,${EXPLANATION},${REFERENCE}`,
+    ].join('\n');
+    const file = bot.fake.cdn.add('club.csv', new TextEncoder().encode(csv));
+    const imported = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'import', member: bot.moderator, options: { file, name: 'Club' } });
+    expect((await imported.waitForMessage()).content).toContain('Imported the bank **Club**: 1 question');
+
+    // Switch the built-in bank off with its button: this server now serves the club's question only.
+    const banks = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'banks', member: bot.moderator });
+    const listing = await banks.waitForMessage();
+    const off = buttonsOf(listing).find((b) => b.custom_id === 'quiz:bank-off:builtin')!;
+    expect((await click(listing, off, bot.student)).data.content).toContain('Manage Server');
+    const switched = await click(listing, off, bot.moderator);
+    expect(switched.type).toBe(7);
+    expect(text(switched.data)).toContain('Built-in is off');
+
+    const here = await ask(bot.student);
+    expect((here.embeds as Embed[])[0].footer!.text).toMatch(/ · club-embedding$/);
+    const otherMember = bot.fake.member({ guildId: second.id, username: 'elsewhere', permissions: PermissionFlagsBits.SendMessages });
+    for (let i = 0; i < 3; i++) {
+      const there = await ask(otherMember, { topic: 'nlp', difficulty: 'easy' });
+      expect(questionsById.has((there.embeds as Embed[])[0].footer!.text.split(' · ').at(-1)!)).toBe(true);
+    }
+  });
+});
+
+const EXPLANATION = 'Embedding maps each integer id to a learned vector; Dense and Flatten do not look ids up.';
+const REFERENCE = 'https://keras.io/api/layers/core_layers/embedding/';
