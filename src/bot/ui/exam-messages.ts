@@ -44,9 +44,9 @@ export function statusEmbed(input: {
   return embed.setFooter({ text: 'Best attempt per problem counts · score = Σ points × weight / 75 × 100' });
 }
 
-/** /leaderboard on a server whose mock exams are off: there is no board to show. */
+/** /leaderboard of a mock exam board on a server whose mock exams are off: there is no such board to show. */
 export function mockExamsOffMessage(): string {
-  return 'Mock exams are off on this server, so there is no leaderboard. A moderator (Manage Server) can turn them on with `/config mock_exam:True`.';
+  return 'Mock exams are off on this server, so there is no mock exam leaderboard; the quiz boards (`/leaderboard board:quiz` or `board:quiz-all-time`) are there. A moderator (Manage Server) can turn mock exams on with `/config mock_exam:True`.';
 }
 
 /** What a week's board says about itself: live only while it is the current, open week. */
