@@ -32,6 +32,7 @@ import { loadQuestionBank } from './quiz/question-bank.ts';
 import { QuizBankService } from './quiz/quiz-banks.ts';
 import { QuizService } from './quiz/quiz-service.ts';
 import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
+import { QuizStandings } from './quiz/quiz-standings.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -161,6 +162,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     quiz,
     quizBanks,
     quizPosts,
+    quizStandings: new QuizStandings(database.db, clock),
   };
   const router = createRouter(commands, context);
 

@@ -19,6 +19,7 @@ import type { SubmissionService } from '../submissions/submission-service.ts';
 import type { GradingQueue } from '../submissions/grading-queue.ts';
 import type { GradeIntake } from '../submissions/grade-intake.ts';
 import type { PrivacyService } from '../privacy/member-data.ts';
+import type { QuizStandings } from '../quiz/quiz-standings.ts';
 import type { GradeReplies } from './grade-replies.ts';
 import type { QuizService } from '../quiz/quiz-service.ts';
 import type { QuizBankService } from '../quiz/quiz-banks.ts';
@@ -43,6 +44,7 @@ export type BotContext = {
   quizBanks: QuizBankService;
   /** Quiz messages in channels: counts, reveals, the daily question. */
   quizPosts: QuizPosts;
+  quizStandings: QuizStandings;
 };
 
 /**

@@ -304,8 +304,8 @@ export class MockExamService {
   }
 }
 
-/** Standard competition ranking (1, 2, 2, 4): ties share a rank; equal scores list by name. */
-function rank<T extends { userName: string; weighted: number }>(rows: T[]): Array<T & { rank: number }> {
+/** Standard competition ranking (1, 2, 2, 4): ties share a rank; equal scores list by name. The quiz boards rank the same way. */
+export function rank<T extends { userName: string; weighted: number }>(rows: T[]): Array<T & { rank: number }> {
   const sorted = [...rows].sort((a, b) => b.weighted - a.weighted || a.userName.localeCompare(b.userName));
   let previous: number | undefined;
   let previousRank = 0;

@@ -33,6 +33,8 @@ export interface LeaderboardCardInput {
   rows: LeaderboardRow[];
   /** The score of a full bar: the best score possible on this board (100 for a week's exam). */
   maxScore: number;
+  /** Decimals of every score (default 1); 0 for boards of whole points. */
+  scoreDecimals?: number;
   columns?: LeaderboardColumn[];
   /** Drawn instead of the rows when there are none. */
   emptyText?: string;
@@ -103,9 +105,9 @@ export interface LeaderboardCardLayout {
   notes: CardText[];
 }
 
-/** A score as shown everywhere on the card: always one decimal ("20.0", "26.7"). */
-export function formatScore(score: number): string {
-  return formatNumber(score, 1);
+/** A score as shown everywhere on the card: one decimal unless the board says otherwise ("20.0", "26.7"). */
+export function formatScore(score: number, decimals = 1): string {
+  return formatNumber(score, decimals);
 }
 
 function text(content: string, x: number, y: number, size: number, options: Partial<Pick<CardText, 'weight' | 'fill' | 'anchor'>> = {}): CardText {
@@ -157,7 +159,7 @@ function rowLayout(row: LeaderboardRow, top: number, index: number, input: Leade
     cells,
     ...(detail ? { detail } : {}),
     bar: { x: BAR_X, y: middle - 4, width: BAR_WIDTH, filled: BAR_WIDTH * share, fill: row.highlight ? colors.blue : '#60a5fa' },
-    score: text(formatScore(row.score), SCORE_RIGHT, middle + 6, 17, { weight: 'bold', anchor: 'end' }),
+    score: text(formatScore(row.score, input.scoreDecimals), SCORE_RIGHT, middle + 6, 17, { weight: 'bold', anchor: 'end' }),
   };
 }
 

@@ -123,6 +123,11 @@ describe('leaderboard card', () => {
     expect(formatScore(Number.NaN)).toBe('–');
   });
 
+  it('shows whole points on a board of points (the quiz boards)', () => {
+    const layout = leaderboardCardLayout(weekCard([{ rank: 1, name: 'a', score: 1234, cells: [] }, { rank: 2, name: 'b', score: 0, cells: [] }], { scoreDecimals: 0 }));
+    expect(layout.rows.map((r) => r.score.text)).toEqual(['1234', '0']);
+  });
+
   it('fills each bar by score out of the best possible score, not out of the leader\'s', () => {
     const layout = leaderboardCardLayout(
       weekCard([

@@ -1,10 +1,10 @@
 // /mockexam and /leaderboard messages.
-import { asText } from './member-text.ts';
-import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
+import { EmbedBuilder } from 'discord.js';
 import { categoryName } from '../../grading/categories.ts';
 import type { ProblemDefinition } from '../../grading/problem-types.ts';
 import type { AllTimeRow, BoardView, StandingRow } from '../../mockexam/mock-exam-service.ts';
-import { formatScore, renderLeaderboardCard, type LeaderboardCardInput, type LeaderboardRow } from '../../render/index.ts';
+import { formatScore, type LeaderboardCardInput, type LeaderboardRow } from '../../render/index.ts';
+import { boardMessage, type BoardMessage } from './board-message.ts';
 
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -44,32 +44,9 @@ export function statusEmbed(input: {
   return embed.setFooter({ text: 'Best attempt per problem counts · score = Σ points × weight / 75 × 100' });
 }
 
-/** /leaderboard on a server whose mock exams are off: there is no board to show. */
+/** /leaderboard of a mock exam board on a server whose mock exams are off: there is no such board to show. */
 export function mockExamsOffMessage(): string {
-  return 'Mock exams are off on this server, so there is no leaderboard. A moderator (Manage Server) can turn them on with `/config mock_exam:True`.';
-}
-
-type BoardMessage = { embeds: EmbedBuilder[]; files: AttachmentBuilder[] };
-
-/** The card's input and the embed with the same board as text, the fallback when no picture can be drawn. */
-function boardMessage(card: LeaderboardCardInput, caller: LeaderboardRow | undefined): BoardMessage {
-  const rows = card.rows;
-  const cardRows = caller && !rows.some((r) => r.highlight) ? [...rows, { ...caller, highlight: true }] : rows;
-  const lines = rows.map((r) => `${r.highlight ? '**' : ''}${String(r.rank).padStart(2)}. ${asText(r.name, 100)} — ${formatScore(r.score)}${r.highlight ? '**' : ''}`);
-  if (caller && !rows.some((r) => r.highlight)) lines.push('…', `**${caller.rank}. ${asText(caller.name, 100)} — ${formatScore(caller.score)}** (you)`);
-  const embed = new EmbedBuilder()
-    .setTitle(card.title.slice(0, 256))
-    .setColor(0xff6f00)
-    .setDescription((lines.join('\n') || card.emptyText || 'Nobody is on this board.').slice(0, 4000))
-    .setFooter({ text: (card.subtitle || card.title).slice(0, 2048) });
-  try {
-    const png = renderLeaderboardCard({ ...card, rows: cardRows });
-    embed.setImage('attachment://leaderboard.png');
-    return { embeds: [embed], files: [new AttachmentBuilder(png, { name: 'leaderboard.png' })] };
-  } catch {
-    // The text in the embed is the fallback when the picture cannot be drawn.
-    return { embeds: [embed], files: [] };
-  }
+  return 'Mock exams are off on this server, so there is no mock exam leaderboard; the quiz boards (`/leaderboard board:quiz` or `board:quiz-all-time`) are there. A moderator (Manage Server) can turn mock exams on with `/config mock_exam:True`.';
 }
 
 /** What a week's board says about itself: live only while it is the current, open week. */
@@ -92,16 +69,16 @@ export function weekBoardMessage(view: BoardView, catalog: readonly ProblemDefin
     cells: problems.map((p) => (r.pointsByProblem[p.id] === undefined ? '–' : String(r.pointsByProblem[p.id]))),
     highlight: r.userId === callerId,
   });
-  const card: LeaderboardCardInput = {
+  const card: Omit<LeaderboardCardInput, 'rows'> = {
     title: `${view.board === 'timed' ? 'Timed mock exam' : 'Mock exam'} ${view.week} · ${guildName}`,
     subtitle: weekBoardSubtitle(view),
-    rows: view.top.map(toRow),
     maxScore: 100,
     columns: problems.map((p) => ({ header: String(p.category), name: p.id })),
     emptyText: view.live ? 'No grades yet this week. Grade a model with /grade to get on the board.' : `Nobody was graded in ${view.week}.`,
     ...(view.top.length > 0 ? { footer: 'Points (0–5) per problem; category n weighs n. Score = Σ points × weight / 75 × 100.' } : {}),
   };
-  return boardMessage(card, view.caller ? toRow(view.caller) : undefined);
+  const entry = (r: StandingRow) => ({ row: toRow(r), text: formatScore(r.score) });
+  return boardMessage(card, view.top.map(entry), view.caller ? entry(view.caller) : undefined);
 }
 
 /** The all-time board: the sum of weekly scores; a full bar is 100 in every week the server had. */
@@ -117,13 +94,13 @@ export function allTimeBoardMessage(
     detail: `${r.weeks} week${r.weeks === 1 ? '' : 's'}`,
     highlight: r.userId === callerId,
   });
-  const card: LeaderboardCardInput = {
+  const card: Omit<LeaderboardCardInput, 'rows'> = {
     title: `All-time leaderboard · ${guildName}`,
     subtitle: `${all.members} member${all.members === 1 ? '' : 's'} · sum of weekly exam scores over ${all.weeks} week${all.weeks === 1 ? '' : 's'}`,
-    rows: all.top.map(toRow),
     maxScore: 100 * Math.max(1, all.weeks),
     emptyText: 'Nobody has a score yet. Grade a model with /grade to get on the board.',
     footer: `A full bar is 100 in each of the ${all.weeks} week${all.weeks === 1 ? '' : 's'}.`,
   };
-  return boardMessage(card, all.caller ? toRow(all.caller) : undefined);
+  const entry = (r: AllTimeRow) => ({ row: toRow(r), text: formatScore(r.score) });
+  return boardMessage(card, all.top.map(entry), all.caller ? entry(all.caller) : undefined);
 }
