@@ -21,6 +21,7 @@ import {
   reviewMessage,
   reviewRefusalText,
 } from '../src/bot/ui/quiz-post-messages.ts';
+import { quizStatsEmbed } from '../src/bot/ui/quiz-messages.ts';
 import { fetchBytes } from '../src/io/fetch-bytes.ts';
 import { BANK_FILE_MAX_BYTES, DIFFICULTIES, type Difficulty } from '../src/quiz/question-bank.ts';
 import { BANK_NAME_MAX } from '../src/quiz/quiz-banks.ts';
@@ -51,6 +52,12 @@ const data = new SlashCommandBuilder()
       ),
   )
   .addSubcommand((sub) => sub.setName('review').setDescription('Your questions due for review, privately'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('stats')
+      .setDescription('Accuracy per topic, streak, points and questions due (yours or a member\'s)')
+      .addUserOption((o) => o.setName('member').setDescription('Whose stats (default: yours)')),
+  )
   .addSubcommand((sub) =>
     sub
       .setName('import')
@@ -89,6 +96,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         ? { ...reviewMessage(result.value.post, result.value.due, topicName(ctx)), flags: MessageFlags.Ephemeral }
         : { content: reviewRefusalText(result.reason), flags: MessageFlags.Ephemeral },
     );
+    return;
+  }
+  if (sub === 'stats') {
+    const user = interaction.options.getUser('member') ?? interaction.user;
+    const [{ timezone }, servedPrefixes] = await Promise.all([ctx.settings.get(interaction.guildId), ctx.quizBanks.servedPrefixes(interaction.guildId)]);
+    const stats = await ctx.quizStandings.memberStats(interaction.guildId, user.id, { timezone, servedPrefixes });
+    await interaction.reply({ embeds: [quizStatsEmbed(stats, user.displayName ?? user.username)], flags: MessageFlags.Ephemeral });
     return;
   }
   if (sub === 'import') return importBank(interaction, ctx);

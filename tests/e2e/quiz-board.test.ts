@@ -1,6 +1,7 @@
 // /leaderboard board:quiz and board:quiz-all-time as a member sees them through the fake Discord:
 // points per member from the recorded answers, the card attached, and the quiz boards still there
 // when a server has switched its mock exams off.
+import { POINTS_BY_DIFFICULTY } from '../../src/quiz/quiz-service.ts';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quizAnswers } from '../../src/db/schema.ts';
@@ -10,7 +11,6 @@ import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import type { Json } from '../support/fake-discord/index.ts';
 
 const EPHEMERAL = 1 << 6;
-const POINTS = { easy: 1, medium: 2, hard: 3 } as const;
 
 type Embed = { title?: string; description?: string; footer?: { text: string }; image?: { url: string } };
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => bot?.stop());
 
 /** An answer as the quiz records it (the server's timezone is UTC). */
-async function answered(member: BotHarness['student'], at: string, difficulty: keyof typeof POINTS, correct = true): Promise<void> {
+async function answered(member: BotHarness['student'], at: string, difficulty: keyof typeof POINTS_BY_DIFFICULTY, correct = true): Promise<void> {
   const answeredAt = new Date(at);
   postId += 1;
   await bot.app.database.db.insert(quizAnswers).values({
@@ -36,7 +36,8 @@ async function answered(member: BotHarness['student'], at: string, difficulty: k
     skill: 'nlp.text-vectorization',
     difficulty,
     correct,
-    points: correct ? POINTS[difficulty] : 0,
+    chosen: correct ? 'right' : 'wrong',
+    points: correct ? POINTS_BY_DIFFICULTY[difficulty] : 0,
     answeredAt,
     day: localDay(answeredAt, 'UTC'),
     week: isoWeekOf(answeredAt, 'UTC'),

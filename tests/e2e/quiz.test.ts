@@ -4,6 +4,7 @@
 // imports (a file with bad rows saves nothing; a good one serves that server only).
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { asText } from '../../src/bot/ui/member-text.ts';
 import { loadQuestionBank, type Question } from '../../src/quiz/question-bank.ts';
 import { loadKnowledgeBase } from '../../src/tips/knowledge-base.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -44,7 +45,7 @@ function read(message: Json): { question: Question; embed: Embed; rightButton: B
   const id = embed.footer!.text.split(' · ').at(-1)!;
   const question = questionsById.get(id) ?? customQuestion(id);
   const listed = embed.description.split('\n').filter((line) => /^\*\*[A-E]\.\*\* /.test(line));
-  const rightLetter = LETTERS[listed.findIndex((line) => line.endsWith(` ${question.answer}`))];
+  const rightLetter = LETTERS[listed.findIndex((line) => line.endsWith(` ${asText(question.answer, 100)}`))];
   const choiceButtons = buttonsOf(message).filter((b) => b.custom_id.startsWith('quiz:answer:'));
   return {
     question,
@@ -82,7 +83,7 @@ function field(message: Json | undefined, name: string): string | undefined {
 describe('/quiz through the fake Discord', () => {
   it('registers ask, review, import and banks', () => {
     const commands = bot.fake.commands({ guildId: bot.guildId }) as Array<{ name: string; options: Array<{ name: string }> }>;
-    expect(commands.find((c) => c.name === 'quiz')!.options.map((o) => o.name)).toEqual(['ask', 'review', 'import', 'banks']);
+    expect(commands.find((c) => c.name === 'quiz')!.options.map((o) => o.name)).toEqual(['ask', 'review', 'stats', 'import', 'banks']);
   });
 
   it('posts a question two members answer once each; the count, points, streak and reveal follow', async () => {
@@ -108,11 +109,18 @@ describe('/quiz through the fake Discord', () => {
     const wrong = await click(message, wrongButton, other);
     expect(wrong.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(text(wrong.data)).toContain('Not this time');
-    expect(text(wrong.data)).toContain(`the answer is **${question.answer.replace(/([\\*_~`|[\]<])/g, '\\$1')}**`);
+    expect(text(wrong.data)).toContain(`the answer is **${asText(question.answer, 100)}**`);
 
     const twice = await click(message, wrongButton, bot.student);
     expect(twice.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(twice.data.content).toContain('You already answered this question');
+
+    // Points and streak are in the member's stats.
+    const stats = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'stats', member: other, options: { member: bot.student } });
+    const statsReply = (await stats.response()).data as { flags: number; embeds: Embed[] };
+    expect(statsReply.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(statsReply)).toContain('Points: 2 this week');
+    expect(text(statsReply)).toMatch(/1 day/);
 
     // The first answer showed at once; the second waits out the 2 s between edits, then lands.
     advance(2_000);

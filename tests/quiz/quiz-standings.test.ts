@@ -1,5 +1,6 @@
 // The quiz boards (a week's points, all-time points) and a member's quiz stats, from answers and
 // cards inserted as the quiz records them.
+import { POINTS_BY_DIFFICULTY } from '../../src/quiz/quiz-service.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { quizAnswers, quizCards } from '../../src/db/schema.ts';
@@ -8,7 +9,6 @@ import { QuizStandings } from '../../src/quiz/quiz-standings.ts';
 import { localDay } from '../../src/quiz/streak.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
-const POINTS = { easy: 1, medium: 2, hard: 3 } as const;
 
 describe.each(testEngines)('quiz standings on %s', (engine) => {
   let handle: DatabaseHandle;
@@ -28,7 +28,7 @@ describe.each(testEngines)('quiz standings on %s', (engine) => {
     guildId: string,
     userId: string,
     at: string,
-    { correct = true, difficulty = 'easy', topic = 'nlp', userName = userId, timezone = 'UTC' }: { correct?: boolean; difficulty?: keyof typeof POINTS; topic?: string; userName?: string; timezone?: string } = {},
+    { correct = true, difficulty = 'easy', topic = 'nlp', userName = userId, timezone = 'UTC' }: { correct?: boolean; difficulty?: keyof typeof POINTS_BY_DIFFICULTY; topic?: string; userName?: string; timezone?: string } = {},
   ): Promise<void> {
     const answeredAt = new Date(at);
     postId += 1;
@@ -42,7 +42,8 @@ describe.each(testEngines)('quiz standings on %s', (engine) => {
       skill: `${topic}.skill`,
       difficulty,
       correct,
-      points: correct ? POINTS[difficulty] : 0,
+      chosen: correct ? 'right' : 'wrong',
+      points: correct ? POINTS_BY_DIFFICULTY[difficulty] : 0,
       answeredAt,
       day: localDay(answeredAt, timezone),
       week: isoWeekOf(answeredAt, timezone),
