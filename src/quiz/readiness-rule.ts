@@ -83,6 +83,11 @@ export type Readiness = {
   next?: NextStep;
 };
 
+/** Where a best grade stands against the thresholds (the card colours grades by it). */
+export function gradeLevel(points: number): Verdict {
+  return points >= READY_MIN_POINTS ? 'ready' : points >= ALMOST_MIN_POINTS ? 'almost' : 'not-yet';
+}
+
 const worse = (a: Verdict, b: Verdict): Verdict => (VERDICTS.indexOf(a) <= VERDICTS.indexOf(b) ? a : b);
 
 /**
