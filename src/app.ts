@@ -28,6 +28,7 @@ import { weekClosingJob } from './bot/week-closing.ts';
 import { JobScheduler } from './jobs/job.ts';
 import { GradeIntake } from './submissions/grade-intake.ts';
 import { PrivacyService } from './privacy/member-data.ts';
+import { ReadinessService } from './quiz/readiness.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -149,6 +150,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     gradingQueue,
     gradeReplies,
     privacy: new PrivacyService(database.db, uploads),
+    readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, settings, submissions),
   };
   const router = createRouter(commands, context);
 

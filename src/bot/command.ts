@@ -19,6 +19,7 @@ import type { SubmissionService } from '../submissions/submission-service.ts';
 import type { GradingQueue } from '../submissions/grading-queue.ts';
 import type { GradeIntake } from '../submissions/grade-intake.ts';
 import type { PrivacyService } from '../privacy/member-data.ts';
+import type { ReadinessService } from '../quiz/readiness.ts';
 import type { GradeReplies } from './grade-replies.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
@@ -36,6 +37,8 @@ export type BotContext = {
   /** Every edit of a /grade reply after its first acknowledgement. */
   gradeReplies: GradeReplies;
   privacy: PrivacyService;
+  /** /progress: a member's exam readiness. */
+  readiness: ReadinessService;
 };
 
 /**
