@@ -23,8 +23,9 @@ function shownName(member: unknown, fallback: string): string {
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
-  const user = interaction.options.getUser('member') ?? interaction.user;
-  const member = interaction.options.getUser('member') ? interaction.options.getMember('member') : interaction.member;
+  const chosen = interaction.options.getUser('member');
+  const user = chosen ?? interaction.user;
+  const member = chosen ? interaction.options.getMember('member') : interaction.member;
   const isPublic = interaction.options.getBoolean('public') ?? false;
   // Drawing the card takes a moment: acknowledge first.
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });

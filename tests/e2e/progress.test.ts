@@ -123,7 +123,7 @@ describe('/progress', () => {
     // No card is due; category 3 is the first ungraded one.
     const horse = problemCatalog.find((p) => p.category === 3)!;
     expect(embed.fields?.find((f) => f.name === 'Next step')?.value).toBe(
-      `Grade a model for ${horse.id} (${horse.title}; category 3, Real-world images: not graded yet) with \`/grade problem:${horse.id}\`.`,
+      `Grade a model for ${horse.id} (${horse.title}; category 3, not graded yet) with \`/grade problem:${horse.id}\`.`,
     );
   });
 
@@ -149,7 +149,7 @@ describe('/progress', () => {
     expect(embed.description!.match(/: Not yet\n/g)).toHaveLength(5);
     const first = problemCatalog.find((p) => p.category === 1)!;
     expect(embed.fields?.find((f) => f.name === 'Next step')?.value).toBe(
-      `Grade a model for ${first.id} (${first.title}; category 1, Basic model: not graded yet) with \`/grade problem:${first.id}\`.`,
+      `Grade a model for ${first.id} (${first.title}; category 1, not graded yet) with \`/grade problem:${first.id}\`.`,
     );
   });
 });

@@ -1,7 +1,6 @@
 // /progress: the readiness report as a card, with every number of the card also in the embed's
 // text (the fallback when no picture can be drawn, and what screen readers read).
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
-import { categoryName } from '../../grading/categories.ts';
 import {
   ALMOST_MIN_ACCURACY,
   ALMOST_MIN_POINTS,
@@ -37,7 +36,7 @@ export function nextStepText(step: NextStep | undefined, command: (text: string)
       return `${step.due === 1 ? '1 quiz review is' : `${step.due} quiz reviews are`} due: answer ${step.due === 1 ? 'it' : 'them'} with ${command('/quiz review')}.`;
     case 'grade': {
       const standing = step.best === null ? 'not graded yet' : `best so far ${step.best}/5`;
-      return `Grade a model for ${step.problemId} (${step.title}; category ${step.category}, ${categoryName(step.category)}: ${standing}) with ${command(`/grade problem:${step.problemId}`)}.`;
+      return `Grade a model for ${step.problemId} (${step.title}; category ${step.category}, ${standing}) with ${command(`/grade problem:${step.problemId}`)}.`;
     }
     case 'tip': {
       const record = step.answers === 0 ? 'no quiz answers yet' : `${step.correct} of ${step.answers} quiz answers right`;
