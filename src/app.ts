@@ -33,6 +33,7 @@ import { QuizBankService } from './quiz/quiz-banks.ts';
 import { QuizService } from './quiz/quiz-service.ts';
 import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
+import { ReadinessService } from './quiz/readiness.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -163,6 +164,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     quizBanks,
     quizPosts,
     quizStandings: new QuizStandings(database.db, clock),
+    readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
   };
   const router = createRouter(commands, context);
 

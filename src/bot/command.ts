@@ -20,6 +20,7 @@ import type { GradingQueue } from '../submissions/grading-queue.ts';
 import type { GradeIntake } from '../submissions/grade-intake.ts';
 import type { PrivacyService } from '../privacy/member-data.ts';
 import type { QuizStandings } from '../quiz/quiz-standings.ts';
+import type { ReadinessService } from '../quiz/readiness.ts';
 import type { GradeReplies } from './grade-replies.ts';
 import type { QuizService } from '../quiz/quiz-service.ts';
 import type { QuizBankService } from '../quiz/quiz-banks.ts';
@@ -45,6 +46,8 @@ export type BotContext = {
   /** Quiz messages in channels: counts, reveals, the daily question. */
   quizPosts: QuizPosts;
   quizStandings: QuizStandings;
+  /** /progress: a member's exam readiness. */
+  readiness: ReadinessService;
 };
 
 /**

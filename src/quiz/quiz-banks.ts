@@ -45,6 +45,11 @@ function parseKey(key: string): { prefix: string; id: string } {
   return { prefix: key.slice(0, colon), id: key.slice(colon + 1) };
 }
 
+/** The bank a question key comes from: `builtin` or `bank<n>`. */
+export function bankOfKey(key: string): string {
+  return parseKey(key).prefix;
+}
+
 export class QuizBankService {
   constructor(
     private readonly db: Database,
