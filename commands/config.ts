@@ -11,7 +11,7 @@ import {
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
 import { settingsEmbed, settingsRefusalMessage } from '../src/bot/ui/settings-messages.ts';
 import { winnerRoleProblem } from '../src/bot/winner-role.ts';
-import type { GuildSettingsPatch } from '../src/settings/guild-settings.ts';
+import { DEFAULT_QUIZ_OPEN_MINUTES, QUIZ_OPEN_MINUTES_RANGE, type GuildSettingsPatch } from '../src/settings/guild-settings.ts';
 import { timezonesMatching } from '../src/timezone.ts';
 
 const data = new SlashCommandBuilder()
@@ -31,6 +31,13 @@ const data = new SlashCommandBuilder()
       .setName('grade_visibility')
       .setDescription('Whether /grade results are private (default) or posted in the channel')
       .addChoices({ name: 'private (ephemeral)', value: 'ephemeral' }, { name: 'public', value: 'public' }),
+  )
+  .addIntegerOption((o) =>
+    o
+      .setName('quiz_minutes')
+      .setDescription(`How long a /quiz question stays open before it reveals the answer (default ${DEFAULT_QUIZ_OPEN_MINUTES})`)
+      .setMinValue(QUIZ_OPEN_MINUTES_RANGE.min)
+      .setMaxValue(QUIZ_OPEN_MINUTES_RANGE.max),
   );
 
 const requirements: CommandRequirements = { guildOnly: true, permissions: PermissionFlagsBits.ManageGuild };
@@ -49,6 +56,8 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   if (interaction.options.getBoolean('clear_winner_role')) patch.winnerRoleId = null;
   const visibility = interaction.options.getString('grade_visibility');
   if (visibility === 'ephemeral' || visibility === 'public') patch.gradeVisibility = visibility;
+  const quizMinutes = interaction.options.getInteger('quiz_minutes');
+  if (quizMinutes !== null) patch.quizOpenMinutes = quizMinutes;
 
   const notes: string[] = [];
   let settings = await ctx.settings.get(interaction.guildId);

@@ -28,7 +28,7 @@ export const DEFAULT_QUIZ_OPEN_MINUTES = 10;
 export const QUIZ_OPEN_MINUTES_RANGE = { min: 1, max: 24 * 60 } as const;
 
 /** Why a change was refused; `typed` is what the moderator typed, to be shown as text. */
-export type SettingsRefusal = { kind: 'unknown-timezone'; typed: string };
+export type SettingsRefusal = { kind: 'unknown-timezone'; typed: string } | { kind: 'quiz-minutes-out-of-range'; typed: string };
 
 /**
  * How long settings read from the database are reused. Handlers read them before acknowledging an
@@ -79,6 +79,12 @@ export class GuildSettingsService {
    * "Europe/Berlin"); one that names no zone is refused.
    */
   async update(guildId: string, patch: GuildSettingsPatch): Promise<Result<GuildSettings, SettingsRefusal>> {
+    if (patch.quizOpenMinutes !== undefined) {
+      const minutes = patch.quizOpenMinutes;
+      if (!Number.isInteger(minutes) || minutes < QUIZ_OPEN_MINUTES_RANGE.min || minutes > QUIZ_OPEN_MINUTES_RANGE.max) {
+        return refused({ kind: 'quiz-minutes-out-of-range', typed: String(minutes) });
+      }
+    }
     let timezone = patch.timezone;
     if (timezone !== undefined) {
       timezone = canonicalTimezone(timezone);

@@ -5,6 +5,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asText } from '../../src/bot/ui/member-text.ts';
+import { quizAnswers, quizCards } from '../../src/db/schema.ts';
 import { loadQuestionBank, type Question } from '../../src/quiz/question-bank.ts';
 import { loadKnowledgeBase } from '../../src/tips/knowledge-base.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -236,6 +237,49 @@ describe('/quiz through the fake Discord', () => {
       const there = await ask(otherMember, { topic: 'nlp', difficulty: 'easy' });
       expect(questionsById.has((there.embeds as Embed[])[0].footer!.text.split(' · ').at(-1)!)).toBe(true);
     }
+  });
+});
+
+describe('/quiz settings, the daily question and member data', () => {
+  it('keeps a question open as long as /config quiz_minutes says', async () => {
+    const set = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { quiz_minutes: 30 } });
+    expect(text((await set.response()).data as { embeds: Embed[] })).toContain('open 30 min');
+    const message = await ask(bot.student);
+    const closes = field(message, 'Closes')!;
+    expect(Number(/<t:(\d+):R>/.exec(closes)![1])).toBe(Math.floor(now.getTime() / 1000) + 30 * 60);
+    // Discord refuses values outside the option's range before the bot sees them; the service does too.
+    expect(await bot.app.context.settings.update(bot.guildId, { quizOpenMinutes: 0 })).toMatchObject({ ok: false, reason: { kind: 'quiz-minutes-out-of-range' } });
+    await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { quiz_minutes: 10 } }).then((it) => it.response());
+  });
+
+  it('posts the daily question in a channel, answerable like any other', async () => {
+    const channelId = [...bot.fake.guild().channels.values()][0].id as string;
+    const posted = await bot.app.context.quizPosts.postDaily(bot.guildId, channelId);
+    expect(posted).toBeDefined();
+    const message = bot.fake.message(posted!.messageId)!;
+    expect(message.channel_id).toBe(channelId);
+    expect((message.embeds as Embed[])[0].title).toMatch(/^Question of the day · /);
+    const { rightButton } = read(message);
+    const answered = await click(message, rightButton, bot.student);
+    expect(text(answered.data)).toContain('**Right**');
+    advance(2_000);
+    await vi.waitFor(() => expect(field(bot.fake.message(posted!.messageId), 'Answered')).toBe('1 member'), { timeout: 15_000, interval: 100 });
+  });
+
+  it('/privacy delete-my-data deletes the member\'s answers and review schedule', async () => {
+    const member = bot.fake.member({ guildId: bot.guildId, username: 'leaver', permissions: PermissionFlagsBits.SendMessages });
+    const message = await ask(member);
+    await click(message, read(message).wrongButton, member);
+    const cardsOf = async () => (await bot.app.database.db.select().from(quizCards)).filter((c) => c.userId === member.user.id);
+    expect(await cardsOf()).toHaveLength(1);
+    const prompt = await (await bot.fake.slashCommand({ name: 'privacy', subcommand: 'delete-my-data', member })).waitForMessage();
+    const confirm = buttonsOf(prompt).find((b) => b.label === 'Delete my data')!;
+    const deleted = await click(prompt, confirm, member);
+    expect(deleted.data.content).toContain('1 quiz answer');
+    expect(await cardsOf()).toEqual([]);
+    expect((await bot.app.database.db.select().from(quizAnswers)).filter((a) => a.userId === member.user.id)).toEqual([]);
+    // The post itself stays, with the count others saw.
+    expect(field(bot.fake.message(message.id as string), 'Answered')).toBeDefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { EmbedBuilder } from 'discord.js';
-import type { GuildSettings, SettingsRefusal } from '../../settings/guild-settings.ts';
+import { QUIZ_OPEN_MINUTES_RANGE, type GuildSettings, type SettingsRefusal } from '../../settings/guild-settings.ts';
 import { timezonesMatching } from '../../timezone.ts';
 import { asText } from './member-text.ts';
 
@@ -13,11 +13,15 @@ export function settingsEmbed(settings: GuildSettings): EmbedBuilder {
       { name: 'Mock exams', value: settings.mockExamEnabled ? 'on' : 'off', inline: true },
       { name: 'Winner role', value: settings.winnerRoleId ? `<@&${settings.winnerRoleId}>` : 'none', inline: true },
       { name: '/grade results', value: settings.gradeVisibility === 'public' ? 'posted in the channel' : 'private to the member', inline: true },
+      { name: 'Quiz questions', value: `open ${settings.quizOpenMinutes} min; built-in bank ${settings.quizBuiltinEnabled ? 'on' : 'off'}`, inline: true },
     );
 }
 
 /** Why /config saved nothing, with what would do instead. */
 export function settingsRefusalMessage(refusal: SettingsRefusal): string {
+  if (refusal.kind === 'quiz-minutes-out-of-range') {
+    return `Nothing was saved: a quiz question stays open from ${QUIZ_OPEN_MINUTES_RANGE.min} to ${QUIZ_OPEN_MINUTES_RANGE.max} minutes, not ${asText(refusal.typed, 20)}.`;
+  }
   const near = timezonesMatching(refusal.typed, 3);
   return (
     `Nothing was saved: "${asText(refusal.typed, 100)}" is not an IANA timezone name. ` +
