@@ -13,7 +13,6 @@ import {
   answerRefusalText,
   askRefusalText,
   banksMessage,
-  closedNotice,
   importedText,
   importRefusalText,
   quizPostMessage,
@@ -22,7 +21,9 @@ import {
   reviewRefusalText,
 } from '../src/bot/ui/quiz-post-messages.ts';
 import { quizStatsEmbed } from '../src/bot/ui/quiz-messages.ts';
+import { asText } from '../src/bot/ui/member-text.ts';
 import { fetchBytes } from '../src/io/fetch-bytes.ts';
+import { MemberError } from '../src/member-error.ts';
 import { BANK_FILE_MAX_BYTES, DIFFICULTIES, type Difficulty } from '../src/quiz/question-bank.ts';
 import { BANK_NAME_MAX } from '../src/quiz/quiz-banks.ts';
 import { TOPIC_IDS, type TopicId } from '../src/tips/knowledge-base.ts';
@@ -151,12 +152,18 @@ async function importBank(interaction: ChatInputCommandInteraction<'cached' | 'r
   await interaction.editReply(result.ok ? importedText(result.value.bank, result.value.replaced) : importRefusalText(result.reason, file.name));
 }
 
+/** A number in a custom id: ids come back from Discord as the bot made them, but are checked anyway. */
+function idArgument(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,9}$/.test(value)) throw new MemberError('bad-custom-id', 'This button is not one the bot made.');
+  return Number(value);
+}
+
 async function handleComponent(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.inGuild()) return;
   const { action, args } = parseCustomId(interaction.customId);
   if (action === 'answer') {
-    const postId = Number(args[0]);
-    const result = await ctx.quiz.answer(interaction.guildId, postId, memberOf(interaction), Number(args[1]));
+    const postId = idArgument(args[0]);
+    const result = await ctx.quiz.answer(interaction.guildId, postId, memberOf(interaction), idArgument(args[1]));
     if (result.ok && result.value.post.kind === 'review') {
       await interaction.update(reviewAnsweredMessage(result.value, topicName(ctx)));
       return;
@@ -164,7 +171,8 @@ async function handleComponent(interaction: MessageComponentInteraction, ctx: Bo
     await interaction.reply(
       result.ok ? { ...answerFeedback(result.value), flags: MessageFlags.Ephemeral } : { content: answerRefusalText(result.reason), flags: MessageFlags.Ephemeral },
     );
-    if (result.ok) await ctx.quizPosts.showCount(postId);
+    // The member has their answer; the count follows in the background.
+    if (result.ok) ctx.quizPosts.showCountLater(postId);
     return;
   }
   if (action === 'next') {
@@ -175,14 +183,14 @@ async function handleComponent(interaction: MessageComponentInteraction, ctx: Bo
     return;
   }
   if (action === 'close') {
-    const post = await ctx.quiz.close(interaction.guildId, Number(args[0]));
+    const post = await ctx.quiz.close(interaction.guildId, idArgument(args[0]));
     if (post) await interaction.update(quizPostMessage(post, topicName(ctx)));
-    else await interaction.reply({ content: closedNotice(post), flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ content: 'This question was already closed.', flags: MessageFlags.Ephemeral });
     return;
   }
   if (action === 'bank-on' || action === 'bank-off') {
     const bank = await ctx.quizBanks.setEnabled(interaction.guildId, args[0] ?? '', action === 'bank-on');
-    const notice = bank ? `${bank.name} is ${bank.enabled ? 'on' : 'off'}.` : 'That bank no longer exists.';
+    const notice = bank ? `${asText(bank.name, BANK_NAME_MAX * 2)} is ${bank.enabled ? 'on' : 'off'}.` : 'That bank no longer exists.';
     await interaction.update(banksMessage(await ctx.quizBanks.banks(interaction.guildId), notice));
     return;
   }

@@ -32,6 +32,7 @@ import { loadQuestionBank } from './quiz/question-bank.ts';
 import { QuizBankService } from './quiz/quiz-banks.ts';
 import { QuizService } from './quiz/quiz-service.ts';
 import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
+import { restSender } from './bot/discord-sender.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
 
@@ -139,7 +140,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const quizBanks = new QuizBankService(database.db, questions, knowledge.skills, settings, clock);
   const quiz = new QuizService(database.db, quizBanks, settings, clock);
   const topicNames = new Map(knowledge.topics.map((t) => [t.id as string, t.name]));
-  const quizPosts = new QuizPosts(client, quiz, (id) => topicNames.get(id) ?? id, options.timers ?? systemTimers, logger);
+  const quizPosts = new QuizPosts(restSender(client.rest), quiz, (id) => topicNames.get(id) ?? id, options.timers ?? systemTimers, logger);
   const context: BotContext = {
     config,
     logger,

@@ -1,9 +1,9 @@
 // Keeps quiz posts in Discord in step with the database: the answer count (edits throttled, from
 // whichever process took the click), the reveal when a post closes, and the daily question for the
 // scheduled posts. Messages are edited as the bot's own channel messages, which, unlike an
-// interaction's reply, stay editable after Discord's 15 minutes.
-import type { Client, MessageEditOptions } from 'discord.js';
+// interaction's reply, stay editable after Discord's 15 minutes, from any process.
 import type { Timers } from '../clock.ts';
+import type { MessageSender } from './discord-sender.ts';
 import type { Job } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import type { PostView, QuizService } from '../quiz/quiz-service.ts';
@@ -18,7 +18,7 @@ export class QuizPosts {
   private closed = false;
 
   constructor(
-    private readonly client: Client,
+    private readonly sender: MessageSender,
     private readonly quiz: QuizService,
     private readonly topicName: (topicId: string) => string,
     private readonly timers: Timers,
@@ -46,23 +46,27 @@ export class QuizPosts {
     this.pending.set(postId, handle);
   }
 
+  /** showCount without waiting: a failure is logged, the answer it follows is already told. */
+  showCountLater(postId: number): void {
+    this.showCount(postId).catch((error: unknown) => this.logger.warn({ err: error, post: postId }, 'could not show the quiz answer count'));
+  }
+
   /** Shows a closed post's answer and the share who got it right. */
   reveal(post: PostView): Promise<void> {
     return this.edit(post);
   }
 
   /**
-   * Posts the daily question in a channel (the scheduled posts call this). Undefined when the
-   * server's banks serve no question.
+   * Posts the daily question of a slot (its local date) in a channel: the scheduled posts call
+   * this. A slot posted again (a retry) is the same question and, through the dedupe key, the same
+   * message. Undefined when the server's banks serve no question.
    */
-  async postDaily(guildId: string, channelId: string): Promise<{ postId: number; messageId: string } | undefined> {
-    const post = await this.quiz.daily(guildId, channelId);
+  async postDaily(guildId: string, channelId: string, slot: string, dedupeKey?: string): Promise<{ postId: number; messageId: string } | undefined> {
+    const post = await this.quiz.daily(guildId, channelId, slot);
     if (!post) return undefined;
-    const channel = await this.client.channels.fetch(channelId);
-    if (!channel?.isSendable()) throw new Error(`channel ${channelId} cannot take messages`);
-    const message = await channel.send(quizPostMessage(post, this.topicName));
-    await this.quiz.recordMessage(post.id, channelId, message.id);
-    return { postId: post.id, messageId: message.id };
+    const { messageId } = await this.sender.send(channelId, quizPostMessage(post, this.topicName), dedupeKey);
+    await this.quiz.recordMessage(post.id, channelId, messageId);
+    return { postId: post.id, messageId };
   }
 
   /** Reveals the posts whose time is up and shows counts that no edit has shown yet. */
@@ -81,9 +85,12 @@ export class QuizPosts {
 
   private async edit(post: PostView): Promise<void> {
     if (!post.channelId || !post.messageId) return;
-    const channel = await this.client.channels.fetch(post.channelId);
-    if (!channel?.isTextBased()) return;
-    await channel.messages.edit(post.messageId, quizPostMessage(post, this.topicName) as MessageEditOptions);
+    await this.sender.edit(post.channelId, post.messageId, quizPostMessage(post, this.topicName));
+    if (post.closedAt) return;
+    // A close may have revealed the post while this count was on its way, and this edit would
+    // then have hidden the answer again: show the reveal last.
+    const now = await this.quiz.post(post.guildId, post.id);
+    if (now?.closedAt) await this.sender.edit(post.channelId, post.messageId, quizPostMessage(now, this.topicName));
   }
 }
 

@@ -29,6 +29,18 @@ export const guildSettings = pgTable('guild_settings', {
   quizBuiltinEnabled: boolean('quiz_builtin_enabled').notNull().default(true),
   /** How long a question posted with /quiz ask stays open before it reveals its answer. */
   quizOpenMinutes: integer('quiz_open_minutes').notNull().default(10),
+  /** Local times (HH:MM, server timezone) of the scheduled posts; null: off. */
+  dailyTipTime: text('daily_tip_time'),
+  dailyQuizTime: text('daily_quiz_time'),
+  weeklyPostTime: text('weekly_post_time'),
+  /**
+   * When the posts' times, channel or timezone last changed: slots before it were never promised,
+   * so they are neither sent late nor reported as missed.
+   */
+  postsChangedAt: timestamp('posts_changed_at', { withTimezone: true }),
+  /** The exam's rules, as defaults a server can change: how long a voucher and a certificate last. */
+  voucherMonths: integer('voucher_months').notNull().default(6),
+  certificateYears: integer('certificate_years').notNull().default(3),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
@@ -247,6 +259,8 @@ export const quizPosts = pgTable(
     choiceOrder: jsonb('choice_order').$type<number[]>().notNull(),
     /** Who asked (the member a review belongs to); null for a scheduled post. */
     askedBy: text('asked_by'),
+    /** A scheduled daily question's slot (its local date): one post per slot, whoever retries it. */
+    slot: text('slot'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -259,6 +273,7 @@ export const quizPosts = pgTable(
   (t) => [
     index('quiz_posts_open_idx').on(t.closesAt).where(sql`closed_at is null`),
     index('quiz_posts_guild_question_idx').on(t.guildId, t.questionKey, t.openedAt),
+    uniqueIndex('quiz_posts_slot_idx').on(t.guildId, t.slot).where(sql`slot is not null`),
   ],
 );
 
@@ -305,4 +320,86 @@ export const quizCards = pgTable(
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.userId, t.questionKey] }), index('quiz_cards_due_idx').on(t.guildId, t.userId, t.due)],
+);
+
+export const RUN_STATUSES = ['claimed', 'sent', 'failed', 'skipped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * One row per scheduled slot of a job and scope (a server's daily tip of 2026-11-30, a reminder's
+ * occurrence, a tick of a cron task): the first process to insert it runs it, so a slot runs once
+ * across processes and restarts. A claim not completed within its lease is taken over once.
+ */
+export const scheduledRuns = pgTable(
+  'scheduled_runs',
+  {
+    job: text('job').notNull(),
+    scope: text('scope').notNull(),
+    slot: text('slot').notNull(),
+    /** When the slot was due. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    /** Sent later than its time (the bot was down), within the grace window. */
+    delayed: boolean('delayed').notNull().default(false),
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    takeovers: integer('takeovers').notNull().default(0),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    messageId: text('message_id'),
+    /** Why it failed or was skipped, in words an operator or moderator can act on. */
+    reason: text('reason'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.scope, t.slot] }), index('scheduled_runs_scope_idx').on(t.scope, t.job, t.dueAt)],
+);
+
+/** A member's own timezone for reminders (the server's when unset). */
+export const memberSettings = pgTable(
+  'member_settings',
+  {
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    timezone: text('timezone'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
+/**
+ * A reminder: a member's own (/remind add) or one of their exam dates' countdown (`source`
+ * exam:<kind>:<key>). `nextAt` is its next occurrence; null once a one-off was delivered.
+ */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: serial('id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** Where it was set: the channel it is posted in, or the fallback when DMs are closed. */
+    channelId: text('channel_id').notNull(),
+    dm: boolean('dm').notNull(),
+    text: text('text').notNull(),
+    /** src/reminders/when.ts ReminderSchedule, dates as ISO strings. */
+    schedule: jsonb('schedule').$type<Record<string, unknown>>().notNull(),
+    timezone: text('timezone').notNull(),
+    source: text('source').notNull().default('member'),
+    nextAt: timestamp('next_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('reminders_due_idx').on(t.nextAt).where(sql`next_at is not null`), index('reminders_member_idx').on(t.guildId, t.userId)],
+);
+
+export const EXAM_DATE_KINDS = ['exam', 'voucher', 'certified'] as const;
+
+/** A member's exam date, voucher purchase or certification date, for /exam status. */
+export const examDates = pgTable(
+  'exam_dates',
+  {
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    kind: text('kind', { enum: EXAM_DATE_KINDS }).notNull(),
+    date: text('date').notNull(),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.kind] })],
 );

@@ -1,7 +1,7 @@
 // Recurring work: one interface for every job, and one scheduler that starts and stops them all.
 // A job names itself (logs; later the key that makes one slot run once across processes), says
 // when it runs as a node-cron expression, and does its work in run().
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 
 export interface Job {
@@ -12,6 +12,11 @@ export interface Job {
   readonly timezone?: string;
   /** Also run once as soon as the scheduler starts (work that may have come due while stopped). */
   readonly runAtStart?: boolean;
+  /**
+   * Each tick runs in one process of all those sharing the database (the scheduler's coordinator
+   * decides). The work itself must still claim what it sends: a tick is not a delivery.
+   */
+  readonly distributed?: boolean;
   run(): Promise<void>;
   /** Releases what the job holds, after its last run has finished. */
   stop?(): Promise<void> | void;
@@ -30,18 +35,24 @@ export class JobScheduler {
     private readonly logger: Logger,
     /** Called after every run (tests wait on it instead of on the wall clock). */
     private readonly onRun: (outcome: JobRunOutcome) => void = () => {},
+    /** Decides which process runs a tick of a `distributed` job. */
+    private readonly coordinator?: RunCoordinator,
   ) {
     const names = new Set<string>();
     for (const job of jobs) {
       if (names.has(job.name)) throw new Error(`two jobs are named "${job.name}"`);
       names.add(job.name);
       if (!cron.validate(job.schedule)) throw new Error(`job "${job.name}" has an invalid schedule "${job.schedule}"`);
+      if (job.distributed && !coordinator) throw new Error(`job "${job.name}" is distributed: the scheduler needs a run coordinator`);
     }
   }
 
   start(): void {
     for (const job of this.jobs) {
-      this.tasks.push(cron.schedule(job.schedule, () => void this.runNow(job.name), { name: job.name, timezone: job.timezone ?? 'UTC' }));
+      // Every task is named: a distributed task's coordinator key starts with its name, so the
+      // processes agree on it (node-cron's default name is random).
+      const distributed = job.distributed ? { distributed: true, runCoordinator: this.coordinator } : {};
+      this.tasks.push(cron.schedule(job.schedule, () => this.runNow(job.name), { name: job.name, timezone: job.timezone ?? 'UTC', ...distributed }));
       if (job.runAtStart) void this.runNow(job.name);
     }
     this.logger.debug({ jobs: this.jobs.map((j) => `${j.name} (${j.schedule})`) }, 'jobs scheduled');

@@ -25,6 +25,7 @@ export const QUESTION_LIMITS = {
   choice: 80,
   explanationMin: 40,
   explanation: 900,
+  reference: 300,
 } as const;
 
 /** The sites a reference may point at: the documentation the exam is built on. */
@@ -114,6 +115,9 @@ function entryProblems(entry: z.infer<typeof questionSchema>, skillById: Map<str
   }
   if (reference && (reference.protocol !== 'https:' || !REFERENCE_HOSTS.has(reference.hostname))) {
     problems.push(`the reference must be an https page on tensorflow.org or keras.io, not ${reference.origin}.`);
+  } else if (reference && (entry.reference.length > QUESTION_LIMITS.reference || /[\s[\]()<>]/.test(entry.reference))) {
+    // Shown as a link on its own: no spaces or brackets that would make it a masked link.
+    problems.push(`the reference must be one URL of at most ${QUESTION_LIMITS.reference} characters, without spaces or brackets.`);
   }
   return problems;
 }

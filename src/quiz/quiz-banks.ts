@@ -9,7 +9,7 @@ import { ok, refused, type Result } from '../result.ts';
 import type { GuildSettingsService } from '../settings/guild-settings.ts';
 import type { Skill, TopicId } from '../tips/knowledge-base.ts';
 import { sharedTextProblems } from '../tips/tip-text.ts';
-import { BANK_MAX_QUESTIONS, checkBankFile, type Difficulty, type Question, type QuestionBank } from './question-bank.ts';
+import { checkBankFile, type Difficulty, type Question, type QuestionBank } from './question-bank.ts';
 
 export const BUILTIN_BANK = 'builtin';
 /** Banks a server may import: with the built-in one, each gets an on/off button in /quiz banks. */
@@ -160,11 +160,12 @@ export class QuizBankService {
       ...(name.toLowerCase() === 'built-in' || name.toLowerCase() === BUILTIN_BANK ? ['"Built-in" names the bank that comes with the bot; choose another name.'] : []),
       ...sharedTextProblems('The bank name', name),
       ...(/[\n\r]/.test(name) ? ['The bank name must be one line.'] : []),
+      ...(/https?:\/\/|\]\(/i.test(name) ? ['The bank name holds a link; a name is plain text.'] : []),
     ];
     if (nameProblems.length > 0) return refused({ kind: 'invalid-name', problems: nameProblems });
     const checked = checkBankFile(file, this.skills);
     if (!checked.ok) return refused({ kind: 'invalid-file', problems: checked.reason });
-    const questions = checked.value.slice(0, BANK_MAX_QUESTIONS);
+    const questions = checked.value;
     const now = this.clock();
     const outcome = await this.db.transaction(async (tx) => {
       // One import at a time per server, so the bank count below holds.

@@ -1,8 +1,10 @@
 // The quiz: questions put to a channel (anyone answers once) or to one member privately (a review),
 // answers scored by difficulty, spaced repetition per member and question, and the daily streak.
 // Everything a click needs is in the database, so any process may take it and a restart loses
-// nothing; one statement decides each race (a second answer, two closings, two count edits).
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+// nothing. Races are decided in the database: a unique index takes one answer per member, the
+// post's row lock orders an answer and a close, and conditional updates take one closing and one
+// count edit per interval.
+import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
 import { quizAnswers, quizCards, quizPosts, type QuizPostKind } from '../db/schema.ts';
@@ -45,6 +47,8 @@ export type AnswerOutcome = {
   correct: boolean;
   chosen: string;
   points: number;
+  /** Whether the answer could score: the question was new to the member or due for them. */
+  scored: boolean;
   /** The member's daily streak after this answer. */
   streak: number;
   /** When spaced repetition brings the question back to this member. */
@@ -53,11 +57,12 @@ export type AnswerOutcome = {
 
 export type AnswerRefusal =
   | { kind: 'no-post' }
+  | { kind: 'no-choice' }
   | { kind: 'closed'; post: PostView }
   | { kind: 'already-answered'; post: PostView; chosen: string; correct: boolean }
   | { kind: 'not-yours'; post: PostView };
 
-export type AskRefusal = { kind: 'no-questions'; filter: QuestionFilter; banksOn: number };
+export type AskRefusal = { kind: 'no-questions'; filter: QuestionFilter; banksOn: number } | { kind: 'already-open'; post: PostView };
 export type ReviewRefusal = { kind: 'nothing-due'; nextDue: Date | null };
 
 export type QuizServiceOptions = {
@@ -106,14 +111,37 @@ export class QuizService {
    * first, else a new one from their weakest skill area; with a topic or difficulty, one of those.
    */
   async ask(guildId: string, channelId: string, asker: QuizMember, filter: QuestionFilter = {}): Promise<Result<PostView, AskRefusal>> {
+    // One open question per member and channel: a channel is a study group's, not one member's feed.
+    const [open] = await this.db
+      .select()
+      .from(quizPosts)
+      .where(
+        and(
+          eq(quizPosts.guildId, guildId),
+          eq(quizPosts.channelId, channelId),
+          eq(quizPosts.kind, 'ask'),
+          eq(quizPosts.askedBy, asker.id),
+          isNull(quizPosts.closedAt),
+          gt(quizPosts.closesAt, this.clock()),
+        ),
+      )
+      .limit(1);
+    if (open) return refused({ kind: 'already-open', post: viewOf(open) });
     const key = await this.pickFor(guildId, asker.id, filter);
     if (!key) return refused({ kind: 'no-questions', filter, banksOn: (await this.banks.servedPrefixes(guildId)).length });
     const settings = await this.settings.get(guildId);
-    return ok(await this.createPost(guildId, 'ask', key, { channelId, askedBy: asker.id, openMs: settings.quizOpenMinutes * 60_000 }));
+    const post = await this.createPost(guildId, 'ask', key, { channelId, askedBy: asker.id, openMs: settings.quizOpenMinutes * 60_000 });
+    if (!post) throw new Error('a post without a slot cannot conflict');
+    return ok(post);
   }
 
-  /** Starts the scheduled daily question: the served question least recently posted in the server. */
-  async daily(guildId: string, channelId: string): Promise<PostView | undefined> {
+  /**
+   * Starts the scheduled daily question of a slot (its local date): the served question least
+   * recently posted in the server. A slot started before (a retry after a crash) gives its post back.
+   */
+  async daily(guildId: string, channelId: string, slot: string): Promise<PostView | undefined> {
+    const [started] = await this.db.select().from(quizPosts).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.slot, slot)));
+    if (started) return viewOf(started);
     const candidates = await this.banks.candidates(guildId);
     if (candidates.length === 0) return undefined;
     const lastPosted = new Map(
@@ -128,23 +156,36 @@ export class QuizService {
     const never = candidates.filter((c) => !lastPosted.has(c.key));
     const key = never.length > 0 ? this.pick(never).key : candidates.reduce((a, b) => (lastPosted.get(a.key)! <= lastPosted.get(b.key)! ? a : b)).key;
     const settings = await this.settings.get(guildId);
-    return this.createPost(guildId, 'daily', key, { channelId, askedBy: null, openMs: settings.quizOpenMinutes * 60_000 });
+    const post = await this.createPost(guildId, 'daily', key, { channelId, askedBy: null, openMs: settings.quizOpenMinutes * 60_000, slot });
+    if (post) return post;
+    // Another process started the slot at the same moment: its post is the one.
+    const [raced] = await this.db.select().from(quizPosts).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.slot, slot)));
+    return raced ? viewOf(raced) : undefined;
   }
 
   /** A private review for a member: their most overdue question, with how many are due. */
   async review(guildId: string, member: QuizMember): Promise<Result<{ post: PostView; due: number }, ReviewRefusal>> {
-    const due = await this.dueKeys(guildId, member.id);
-    for (const key of due) {
-      const post = await this.createPost(guildId, 'review', key, { channelId: null, askedBy: member.id, openMs: REVIEW_OPEN_MS });
-      if (post) return ok({ post, due: due.length });
-    }
-    const [next] = await this.db
-      .select({ due: quizCards.due })
-      .from(quizCards)
-      .where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, member.id), sql`split_part(${quizCards.questionKey}, ':', 1) = any(${await this.servedPrefixArray(guildId)})`))
-      .orderBy(asc(quizCards.due))
+    const now = this.clock();
+    const served = new Set((await this.banks.candidates(guildId)).map((c) => c.key));
+    const cards = (
+      await this.db
+        .select({ key: quizCards.questionKey, due: quizCards.due })
+        .from(quizCards)
+        .where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, member.id)))
+        .orderBy(asc(quizCards.due))
+    ).filter((card) => served.has(card.key));
+    const due = cards.filter((card) => card.due <= now);
+    if (due.length === 0) return refused({ kind: 'nothing-due', nextDue: cards[0]?.due ?? null });
+    // A review already open for the member is shown again, not a second one for the same card.
+    const [open] = await this.db
+      .select()
+      .from(quizPosts)
+      .where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.kind, 'review'), eq(quizPosts.askedBy, member.id), isNull(quizPosts.closedAt), gt(quizPosts.closesAt, now)))
+      .orderBy(asc(quizPosts.id))
       .limit(1);
-    return refused({ kind: 'nothing-due', nextDue: next?.due ?? null });
+    if (open) return ok({ post: viewOf(open), due: due.length });
+    const post = await this.createPost(guildId, 'review', due[0].key, { channelId: null, askedBy: member.id, openMs: REVIEW_OPEN_MS });
+    return ok({ post: post!, due: due.length });
   }
 
   /** The message that shows a post, once Discord has it. */
@@ -165,7 +206,8 @@ export class QuizService {
     const now = this.clock();
     const { timezone } = await this.settings.get(guildId);
     const outcome = await this.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(quizPosts).where(and(eq(quizPosts.id, postId), eq(quizPosts.guildId, guildId)));
+      // The post's row is locked until the answer is counted: a close waits for it and counts it.
+      const [row] = await tx.select().from(quizPosts).where(and(eq(quizPosts.id, postId), eq(quizPosts.guildId, guildId))).for('update');
       if (!row) return refused({ kind: 'no-post' as const });
       const post = viewOf(row);
       if (post.kind === 'review' && post.askedBy !== member.id) return refused({ kind: 'not-yours' as const, post });
@@ -173,9 +215,17 @@ export class QuizService {
       if (earlier) return refused({ kind: 'already-answered' as const, post, ...earlier });
       if (post.closedAt || post.closesAt <= now) return refused({ kind: 'closed' as const, post });
       const chosen = post.buttons[position];
-      if (chosen === undefined) return refused({ kind: 'no-post' as const });
+      if (chosen === undefined) return refused({ kind: 'no-choice' as const });
       const correct = chosen === post.question.answer;
-      const points = correct ? POINTS_BY_DIFFICULTY[post.question.difficulty] : 0;
+      const [card] = await tx
+        .select({ card: quizCards.card, due: quizCards.due })
+        .from(quizCards)
+        .where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, member.id), eq(quizCards.questionKey, row.questionKey)))
+        .for('update');
+      // Points for a question new to the member or due for them: answering again before spaced
+      // repetition brings it back teaches little, and would let anyone farm points.
+      const counts = !card || card.due <= now;
+      const points = correct && counts ? POINTS_BY_DIFFICULTY[post.question.difficulty] : 0;
       const inserted = await tx
         .insert(quizAnswers)
         .values({
@@ -207,11 +257,6 @@ export class QuizService {
         })
         .where(eq(quizPosts.id, postId))
         .returning();
-      const [card] = await tx
-        .select({ card: quizCards.card })
-        .from(quizCards)
-        .where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, member.id), eq(quizCards.questionKey, row.questionKey)))
-        .for('update');
       const next = reviewCard(card?.card as StoredCard | undefined, correct, now);
       await tx
         .insert(quizCards)
@@ -220,7 +265,7 @@ export class QuizService {
           target: [quizCards.guildId, quizCards.userId, quizCards.questionKey],
           set: { card: next.card, due: next.due, reviewedAt: now },
         });
-      return ok({ post: viewOf(updated), correct, chosen, points, nextDue: next.due });
+      return ok({ post: viewOf(updated), correct, chosen, points, scored: counts, nextDue: next.due });
     });
     if (!outcome.ok) return outcome;
     return ok({ ...outcome.value, streak: await this.streak(guildId, member.id, timezone) });
@@ -228,9 +273,10 @@ export class QuizService {
 
   /** Closes an open post now (a moderator's button); undefined when it was closed already. */
   async close(guildId: string, postId: number): Promise<PostView | undefined> {
+    const now = this.clock();
     const [row] = await this.db
       .update(quizPosts)
-      .set({ closedAt: this.clock(), shownAnswers: sql`${quizPosts.answers}`, countEditedAt: this.clock() })
+      .set({ closedAt: now, shownAnswers: sql`${quizPosts.answers}`, countEditedAt: now })
       .where(and(eq(quizPosts.id, postId), eq(quizPosts.guildId, guildId), isNull(quizPosts.closedAt)))
       .returning();
     return row ? viewOf(row) : undefined;
@@ -305,8 +351,8 @@ export class QuizService {
     guildId: string,
     kind: QuizPostKind,
     key: string,
-    options: { channelId: string | null; askedBy: string | null; openMs: number },
-  ): Promise<PostView> {
+    options: { channelId: string | null; askedBy: string | null; openMs: number; slot?: string },
+  ): Promise<PostView | undefined> {
     const question = await this.banks.question(guildId, key);
     if (!question) throw new Error(`question ${key} is not in the banks of server ${guildId}`);
     const now = this.clock();
@@ -322,17 +368,11 @@ export class QuizService {
         askedBy: options.askedBy,
         openedAt: now,
         closesAt: new Date(now.getTime() + options.openMs),
+        slot: options.slot ?? null,
       })
+      .onConflictDoNothing()
       .returning();
-    return viewOf(row);
-  }
-
-  private async servedPrefixArray(guildId: string) {
-    const prefixes = await this.banks.servedPrefixes(guildId);
-    return sql`array[${sql.join(
-      prefixes.map((p) => sql`${p}`),
-      sql`, `,
-    )}]::text[]`;
+    return row ? viewOf(row) : undefined;
   }
 
   /** The member's due questions among those served, most overdue first. */

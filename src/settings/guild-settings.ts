@@ -19,16 +19,34 @@ export type GuildSettings = {
   quizBuiltinEnabled: boolean;
   /** How long a posted question stays open. */
   quizOpenMinutes: number;
+  /** Local HH:MM of each scheduled post in the announcement channel; null when off. */
+  dailyTipTime: string | null;
+  dailyQuizTime: string | null;
+  weeklyPostTime: string | null;
+  /** When a post's time, the channel or the timezone last changed (slots before it were never due). */
+  postsChangedAt: Date | null;
+  voucherMonths: number;
+  certificateYears: number;
 };
 
-export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId'>>;
+export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId' | 'postsChangedAt'>>;
+
+/** A post's time of day: 24-hour HH:MM. */
+export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const POST_TIMES = ['dailyTipTime', 'dailyQuizTime', 'weeklyPostTime'] as const;
+export type PostTimeSetting = (typeof POST_TIMES)[number];
+export const VOUCHER_MONTHS_RANGE = { min: 1, max: 24 } as const;
+export const CERTIFICATE_YEARS_RANGE = { min: 1, max: 10 } as const;
 
 export const DEFAULT_QUIZ_OPEN_MINUTES = 10;
 /** From a quick question to one left open for the day. */
 export const QUIZ_OPEN_MINUTES_RANGE = { min: 1, max: 24 * 60 } as const;
 
 /** Why a change was refused; `typed` is what the moderator typed, to be shown as text. */
-export type SettingsRefusal = { kind: 'unknown-timezone'; typed: string } | { kind: 'quiz-minutes-out-of-range'; typed: string };
+export type SettingsRefusal =
+  | { kind: 'unknown-timezone'; typed: string }
+  | { kind: 'quiz-minutes-out-of-range'; typed: string }
+  | { kind: 'bad-time-of-day'; setting: PostTimeSetting; typed: string };
 
 /**
  * How long settings read from the database are reused. Handlers read them before acknowledging an
@@ -71,6 +89,12 @@ export class GuildSettingsService {
       gradeVisibility: row?.gradeVisibility ?? 'ephemeral',
       quizBuiltinEnabled: row?.quizBuiltinEnabled ?? true,
       quizOpenMinutes: row?.quizOpenMinutes ?? DEFAULT_QUIZ_OPEN_MINUTES,
+      dailyTipTime: row?.dailyTipTime ?? null,
+      dailyQuizTime: row?.dailyQuizTime ?? null,
+      weeklyPostTime: row?.weeklyPostTime ?? null,
+      postsChangedAt: row?.postsChangedAt ?? null,
+      voucherMonths: row?.voucherMonths ?? 6,
+      certificateYears: row?.certificateYears ?? 3,
     };
   }
 
@@ -85,13 +109,19 @@ export class GuildSettingsService {
         return refused({ kind: 'quiz-minutes-out-of-range', typed: String(minutes) });
       }
     }
+    for (const setting of POST_TIMES) {
+      const time = patch[setting];
+      if (typeof time === 'string' && !TIME_OF_DAY.test(time)) return refused({ kind: 'bad-time-of-day', setting, typed: time });
+    }
     let timezone = patch.timezone;
     if (timezone !== undefined) {
       timezone = canonicalTimezone(timezone);
       if (timezone === undefined) return refused({ kind: 'unknown-timezone', typed: patch.timezone! });
     }
     const now = this.now();
-    const values = { ...patch, ...(timezone === undefined ? {} : { timezone }), updatedAt: now };
+    // A change of when or where posts go starts their schedule afresh: nothing before it is due.
+    const postsChange = [...POST_TIMES, 'announcementChannelId', 'timezone'].some((key) => key in patch);
+    const values = { ...patch, ...(timezone === undefined ? {} : { timezone }), ...(postsChange ? { postsChangedAt: now } : {}), updatedAt: now };
     await this.db
       .insert(guildSettings)
       .values({ guildId, ...values, createdAt: now })

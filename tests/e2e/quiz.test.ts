@@ -149,6 +149,7 @@ describe('/quiz through the fake Discord', () => {
   });
 
   it('closes a question when its time is up, with the answer revealed', async () => {
+    advance(10 * 60_000); // past the question the student left open above
     const message = await ask(bot.student, { topic: 'exam-strategy' });
     const { question, rightButton } = read(message);
     await click(message, rightButton, bot.student);
@@ -230,13 +231,16 @@ describe('/quiz through the fake Discord', () => {
     expect(switched.type).toBe(7);
     expect(text(switched.data)).toContain('Built-in is off');
 
+    advance(10 * 60_000);
     const here = await ask(bot.student);
     expect((here.embeds as Embed[])[0].footer!.text).toMatch(/ · club-embedding$/);
-    const otherMember = bot.fake.member({ guildId: second.id, username: 'elsewhere', permissions: PermissionFlagsBits.SendMessages });
-    for (let i = 0; i < 3; i++) {
-      const there = await ask(otherMember, { topic: 'nlp', difficulty: 'easy' });
-      expect(questionsById.has((there.embeds as Embed[])[0].footer!.text.split(' · ').at(-1)!)).toBe(true);
-    }
+    // The other server, with its built-in bank off too, has no question at all: the club's bank is not its.
+    const otherModerator = bot.fake.member({ guildId: second.id, username: 'other-mod', permissions: PermissionFlagsBits.ManageGuild });
+    const otherBanks = await (await bot.fake.slashCommand({ name: 'quiz', subcommand: 'banks', guildId: second.id, member: otherModerator })).waitForMessage();
+    expect(buttonsOf(otherBanks).map((b) => b.custom_id)).toEqual(['quiz:bank-off:builtin']);
+    await click(otherBanks, buttonsOf(otherBanks)[0], otherModerator);
+    const there = await bot.fake.slashCommand({ name: 'quiz', subcommand: 'ask', guildId: second.id, member: otherModerator });
+    expect(((await there.response()).data as { content: string }).content).toContain('Every question bank is switched off on this server');
   });
 });
 
@@ -244,6 +248,7 @@ describe('/quiz settings, the daily question and member data', () => {
   it('keeps a question open as long as /config quiz_minutes says', async () => {
     const set = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { quiz_minutes: 30 } });
     expect(text((await set.response()).data as { embeds: Embed[] })).toContain('open 30 min');
+    advance(10 * 60_000);
     const message = await ask(bot.student);
     const closes = field(message, 'Closes')!;
     expect(Number(/<t:(\d+):R>/.exec(closes)![1])).toBe(Math.floor(now.getTime() / 1000) + 30 * 60);
@@ -254,7 +259,7 @@ describe('/quiz settings, the daily question and member data', () => {
 
   it('posts the daily question in a channel, answerable like any other', async () => {
     const channelId = [...bot.fake.guild().channels.values()][0].id as string;
-    const posted = await bot.app.context.quizPosts.postDaily(bot.guildId, channelId);
+    const posted = await bot.app.context.quizPosts.postDaily(bot.guildId, channelId, '2026-11-30');
     expect(posted).toBeDefined();
     const message = bot.fake.message(posted!.messageId)!;
     expect(message.channel_id).toBe(channelId);

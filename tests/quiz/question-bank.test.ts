@@ -63,6 +63,7 @@ describe('a question bank file', () => {
       entry('Bad_Id'),
       entry('wrong-topic', { skill: 'nlp.text-preparation' }),
       entry('linked', { question: 'See https://evil.example/x before you pick: which loss fits integer labels?' }),
+      entry('masked-reference', { reference: 'https://keras.io/x [Keras docs](https://evil.example)' }),
     ].join('\n');
     // The line each entry starts on, as the messages give it.
     const starts = source.split('\n').flatMap((line, index) => (line.startsWith('- id: ') ? [index + 1] : []));
@@ -83,6 +84,7 @@ describe('a question bank file', () => {
       [at(11, 'Bad_Id'), /field "id" must be kebab-case/],
       [at(12, 'wrong-topic'), /skill "nlp.text-preparation" belongs to topic "nlp", but the question's topic is "fundamentals"/],
       [at(13, 'linked'), /the question holds a link; links go in "reference"/],
+      [at(14, 'masked-reference'), /the reference must be one URL of at most 300 characters, without spaces or brackets/],
     ];
     for (const [where, problem] of expectations) {
       expect(problems.some((line) => line.startsWith(`${where}: `) && problem.test(line)), `${where} ${problem}`).toBe(true);

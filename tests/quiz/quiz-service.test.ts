@@ -7,6 +7,8 @@ import { loadQuestionBank, type QuestionBank } from '../../src/quiz/question-ban
 import { QuizBankService } from '../../src/quiz/quiz-banks.ts';
 import { POINTS_BY_DIFFICULTY, QuizService } from '../../src/quiz/quiz-service.ts';
 import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
+import { quizPosts } from '../../src/db/schema.ts';
+import { eq } from 'drizzle-orm';
 import { loadKnowledgeBase, type Skill } from '../../src/tips/knowledge-base.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 
@@ -56,6 +58,9 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
   let quiz: QuizService;
   let guild = 0;
   let guildId: string;
+  let channels = 0;
+  /** A channel of its own per question: a member may have one open question per channel. */
+  const channel = () => `c${++channels}`;
   const ann = { id: 'u-ann', name: 'Ann' };
   const bob = { id: 'u-bob', name: 'Bob' };
 
@@ -74,7 +79,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
   });
 
   it('takes one answer per member, scores it by difficulty and counts it on the post', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, { topic: 'time-series', difficulty: 'hard' });
+    const asked = await quiz.ask(guildId, channel(), ann, { topic: 'time-series', difficulty: 'hard' });
     expect(asked.ok).toBe(true);
     const post = asked.ok ? asked.value : undefined!;
     expect(post.question.topic).toBe('time-series');
@@ -94,7 +99,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
   });
 
   it('keeps one answer when the same member clicks twice at once', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, {});
+    const asked = await quiz.ask(guildId, channel(), ann, {});
     const post = asked.ok ? asked.value : undefined!;
     const clicks = await Promise.all([0, 1, 0, 1].map((position) => quiz.answer(guildId, post.id, bob, position)));
     expect(clicks.filter((c) => c.ok)).toHaveLength(1);
@@ -103,7 +108,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
   });
 
   it('closes a post once when it is due, and refuses answers after', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, {});
+    const asked = await quiz.ask(guildId, channel(), ann, {});
     const post = asked.ok ? asked.value : undefined!;
     now = new Date(post.closesAt.getTime() - 1);
     expect((await quiz.closeExpired()).map((p) => p.id)).not.toContain(post.id);
@@ -114,15 +119,59 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
     expect(await quiz.close(guildId, post.id)).toBeUndefined();
   });
 
+  it('keeps one open question per member and channel', async () => {
+    const first = await quiz.ask(guildId, 'study', ann, {});
+    expect(first.ok).toBe(true);
+    expect(await quiz.ask(guildId, 'study', ann, {})).toMatchObject({ ok: false, reason: { kind: 'already-open', post: { id: first.ok && first.value.id } } });
+    expect((await quiz.ask(guildId, 'study', bob, {})).ok).toBe(true);
+    expect((await quiz.ask(guildId, 'elsewhere', ann, {})).ok).toBe(true);
+    await quiz.close(guildId, first.ok ? first.value.id : 0);
+    expect((await quiz.ask(guildId, 'study', ann, {})).ok).toBe(true);
+  });
+
+  it('scores a question only when it is new to the member or due for them', async () => {
+    const asked = await quiz.ask(guildId, channel(), ann, { topic: 'nlp', difficulty: 'easy' });
+    const post = asked.ok ? asked.value : undefined!;
+    expect(await quiz.answer(guildId, post.id, ann, post.answerPosition)).toMatchObject({ ok: true, value: { points: 1, scored: true } });
+    // The same question asked again by a topic filter, before spaced repetition brings it back.
+    const again = await quiz.ask(guildId, channel(), bob, { topic: 'nlp', difficulty: 'easy' });
+    const repeat = again.ok ? again.value : undefined!;
+    await handle.db.update(quizPosts).set({ questionKey: `builtin:${post.question.id}`, question: post.question as never, choiceOrder: post.question.choices.map((_, i) => i) }).where(eq(quizPosts.id, repeat.id));
+    const right = post.question.choices.indexOf(post.question.answer);
+    expect(await quiz.answer(guildId, repeat.id, ann, right)).toMatchObject({ ok: true, value: { correct: true, points: 0, scored: false } });
+  });
+
+  it('counts an answer that raced a close, or refuses it: never a closed post that changes after its reveal', async () => {
+    for (let round = 0; round < 5; round++) {
+      const asked = await quiz.ask(guildId, channel(), ann, {});
+      const post = asked.ok ? asked.value : undefined!;
+      const [answered, closed] = await Promise.all([quiz.answer(guildId, post.id, bob, 0), quiz.close(guildId, post.id)]);
+      const final = await quiz.post(guildId, post.id);
+      // The reveal shows what the database holds after both: an accepted answer is in it.
+      expect(closed?.answers).toBe(final?.answers);
+      expect(final?.answers).toBe(answered.ok ? 1 : 0);
+    }
+  });
+
+  it('shows a review already open again instead of scoring one card twice', async () => {
+    const asked = await quiz.ask(guildId, channel(), ann, { topic: 'nlp' });
+    const post = asked.ok ? asked.value : undefined!;
+    await quiz.answer(guildId, post.id, ann, post.buttons.findIndex((choice) => choice !== post.question.answer));
+    now = new Date(now.getTime() + DAY);
+    const first = await quiz.review(guildId, ann);
+    const second = await quiz.review(guildId, ann);
+    expect(first.ok && second.ok && second.value.post.id).toBe(first.ok && first.value.post.id);
+  });
+
   it('closes early by a moderator, and only in its own server', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, {});
+    const asked = await quiz.ask(guildId, channel(), ann, {});
     const post = asked.ok ? asked.value : undefined!;
     expect(await quiz.close('another-server', post.id)).toBeUndefined();
     expect(await quiz.close(guildId, post.id)).toMatchObject({ id: post.id, closedAt: now });
   });
 
   it('brings a missed question back the next day, first in /quiz ask and in the review', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, { topic: 'nlp' });
+    const asked = await quiz.ask(guildId, channel(), ann, { topic: 'nlp' });
     const post = asked.ok ? asked.value : undefined!;
     const wrong = post.buttons.findIndex((choice) => choice !== post.question.answer);
     const answered = await quiz.answer(guildId, post.id, ann, wrong);
@@ -130,7 +179,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
 
     expect(await quiz.review(guildId, ann)).toMatchObject({ ok: false, reason: { kind: 'nothing-due', nextDue: new Date(now.getTime() + DAY) } });
     now = new Date(now.getTime() + DAY);
-    const next = await quiz.ask(guildId, 'c1', ann, {});
+    const next = await quiz.ask(guildId, channel(), ann, {});
     expect(next.ok && next.value.question.id).toBe(post.question.id);
     const review = await quiz.review(guildId, ann);
     expect(review).toMatchObject({ ok: true, value: { due: 1, post: { kind: 'review', askedBy: ann.id } } });
@@ -147,18 +196,18 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
 
   it("serves a new member's weakest area: the one answered wrong before", async () => {
     for (let round = 0; round < 3; round++) {
-      const asked = await quiz.ask(guildId, 'c1', bob, { topic: 'time-series' });
+      const asked = await quiz.ask(guildId, channel(), bob, { topic: 'time-series' });
       const post = asked.ok ? asked.value : undefined!;
       await quiz.answer(guildId, post.id, bob, post.buttons.findIndex((choice) => choice !== post.question.answer));
     }
-    const served = await quiz.ask(guildId, 'c1', bob, {});
+    const served = await quiz.ask(guildId, channel(), bob, {});
     expect(served.ok && served.value.question.topic).toBe('time-series');
   });
 
   it('counts the streak in local days of the server\'s timezone', async () => {
     await settings.update(guildId, { timezone: 'America/New_York' });
     const answerOne = async () => {
-      const asked = await quiz.ask(guildId, 'c1', ann, {});
+      const asked = await quiz.ask(guildId, channel(), ann, {});
       const post = asked.ok ? asked.value : undefined!;
       const answered = await quiz.answer(guildId, post.id, ann, 0);
       return answered.ok ? answered.value.streak : -1;
@@ -175,7 +224,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
   });
 
   it('edits the shown count at most once per interval', async () => {
-    const asked = await quiz.ask(guildId, 'c1', ann, {});
+    const asked = await quiz.ask(guildId, channel(), ann, {});
     const post = asked.ok ? asked.value : undefined!;
     expect(await quiz.claimCountEdit(post.id, 2_000)).toBeUndefined(); // nothing new to show
     await quiz.answer(guildId, post.id, ann, 0);
@@ -193,7 +242,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
     const imported = await banks.import(guildId, bankFile(['club-one', 'club-two']), { importedBy: 'mod' });
     expect(imported).toMatchObject({ ok: true, value: { replaced: false, bank: { name: 'club', questions: 2, enabled: true } } });
     await banks.setEnabled(guildId, 'builtin', false);
-    const here = await quiz.ask(guildId, 'c1', ann, {});
+    const here = await quiz.ask(guildId, channel(), ann, {});
     expect(here.ok && here.value.question.id).toMatch(/^club-/);
     // Another server sees only the built-in bank.
     const elsewhere = await banks.candidates(`${guildId}-other`);
@@ -202,7 +251,7 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
 
     const prefix = imported.ok ? imported.value.bank.prefix : '';
     await banks.setEnabled(guildId, prefix, false);
-    expect(await quiz.ask(guildId, 'c1', ann, {})).toEqual({ ok: false, reason: { kind: 'no-questions', filter: {}, banksOn: 0 } });
+    expect(await quiz.ask(guildId, channel(), ann, {})).toEqual({ ok: false, reason: { kind: 'no-questions', filter: {}, banksOn: 0 } });
   });
 
   it('imports nothing from a file with a bad row, and replaces a bank imported again under its name', async () => {
@@ -226,17 +275,23 @@ describe.each(testEngines)('QuizService on %s', (engine) => {
       reason: { kind: 'invalid-name' },
     });
     expect(await banks.import(guildId, bankFile(['x-one']), { importedBy: 'mod', name: 'Built-in' })).toMatchObject({ ok: false });
+    expect(await banks.import(guildId, bankFile(['x-one']), { importedBy: 'mod', name: '[Docs](https://evil.example)' })).toMatchObject({
+      ok: false,
+      reason: { kind: 'invalid-name', problems: ['The bank name holds a link; a name is plain text.'] },
+    });
     expect(await banks.banks(guildId)).toHaveLength(1);
   });
 
-  it('posts the daily question the server has gone longest without', async () => {
+  it('posts the daily question the server has gone longest without, once per slot', async () => {
     await banks.import(guildId, bankFile(['club-one', 'club-two']), { importedBy: 'mod' });
     await banks.setEnabled(guildId, 'builtin', false);
-    const first = await quiz.daily(guildId, 'announcements');
+    const first = await quiz.daily(guildId, 'announcements', '2026-11-30');
+    // The same slot again (a retry after a crash) is the same post, not a second question.
+    expect((await quiz.daily(guildId, 'announcements', '2026-11-30'))?.id).toBe(first?.id);
     now = new Date(now.getTime() + DAY);
-    const second = await quiz.daily(guildId, 'announcements');
+    const second = await quiz.daily(guildId, 'announcements', '2026-12-01');
     now = new Date(now.getTime() + DAY);
-    const third = await quiz.daily(guildId, 'announcements');
+    const third = await quiz.daily(guildId, 'announcements', '2026-12-02');
     expect(first?.kind).toBe('daily');
     expect(new Set([first?.question.id, second?.question.id])).toEqual(new Set(['club-one', 'club-two']));
     expect(third?.question.id).toBe(first?.question.id);

@@ -24,6 +24,12 @@ describe.each(testEngines)('GuildSettingsService on %s', (engine) => {
       gradeVisibility: 'ephemeral',
       quizBuiltinEnabled: true,
       quizOpenMinutes: 10,
+      dailyTipTime: null,
+      dailyQuizTime: null,
+      weeklyPostTime: null,
+      postsChangedAt: null,
+      voucherMonths: 6,
+      certificateYears: 3,
     });
   });
 

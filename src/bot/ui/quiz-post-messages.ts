@@ -11,6 +11,8 @@ import { customId } from '../command.ts';
 import { asText } from './member-text.ts';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
+/** A choice holds at most 80 characters; escaping may double them. */
+const CHOICE_SHOWN = 2 * 80;
 const TOPIC_COLOURS: Record<string, number> = {
   fundamentals: 0xff6f00,
   'image-classification': 0x1e88e5,
@@ -34,7 +36,7 @@ function share(right: number, answered: number): string {
 
 function questionEmbed(post: PostView, topicName: TopicNames): EmbedBuilder {
   const q = post.question;
-  const choices = post.buttons.map((choice, i) => `**${LETTERS[i]}.** ${asText(choice, 100)}`).join('\n');
+  const choices = post.buttons.map((choice, i) => `**${LETTERS[i]}.** ${asText(choice, CHOICE_SHOWN)}`).join('\n');
   return new EmbedBuilder()
     .setColor(TOPIC_COLOURS[q.topic] ?? 0x607d8b)
     .setTitle(`${post.kind === 'daily' ? 'Question of the day' : post.kind === 'review' ? 'Review' : 'Quiz'} · ${topicName(q.topic)}`)
@@ -60,7 +62,7 @@ export function quizPostMessage(post: PostView, topicName: TopicNames): PostMess
   const revealed = post.closedAt !== null;
   if (revealed) {
     embed.addFields(
-      { name: 'Answer', value: `**${LETTERS[post.answerPosition]}. ${asText(post.question.answer, 100)}**: ${share(post.correctAnswers, post.answers)}.` },
+      { name: 'Answer', value: `**${LETTERS[post.answerPosition]}. ${asText(post.question.answer, CHOICE_SHOWN)}**: ${share(post.correctAnswers, post.answers)}.` },
       { name: 'Why', value: post.question.explanation.slice(0, 1024) },
       { name: 'Read more', value: post.question.reference },
     );
@@ -81,11 +83,15 @@ export function quizPostMessage(post: PostView, topicName: TopicNames): PostMess
   return { embeds: [embed], components: rows };
 }
 
-function feedbackEmbed(outcome: Pick<AnswerOutcome, 'post' | 'correct' | 'chosen' | 'points'> & { streak?: number; nextDue?: Date }): EmbedBuilder {
+function feedbackEmbed(outcome: Pick<AnswerOutcome, 'post' | 'correct' | 'chosen' | 'points'> & { scored?: boolean; streak?: number; nextDue?: Date }): EmbedBuilder {
   const q = outcome.post.question;
   const lines = outcome.correct
-    ? [`**Right**: ${asText(q.answer, 100)}. +${outcome.points} point${outcome.points === 1 ? '' : 's'}.`]
-    : [`**Not this time.** You chose "${asText(outcome.chosen, 100)}"; the answer is **${asText(q.answer, 100)}**.`];
+    ? [
+        `**Right**: ${asText(q.answer, CHOICE_SHOWN)}. ${
+          outcome.scored === false ? 'No points: this question is not due for you yet (spaced repetition).' : `+${outcome.points} point${outcome.points === 1 ? '' : 's'}.`
+        }`,
+      ]
+    : [`**Not this time.** You chose "${asText(outcome.chosen, CHOICE_SHOWN)}"; the answer is **${asText(q.answer, CHOICE_SHOWN)}**.`];
   if (outcome.streak !== undefined) lines.push(`Daily streak: ${outcome.streak} day${outcome.streak === 1 ? '' : 's'}.`);
   if (outcome.nextDue) lines.push(`This question comes back for you <t:${unix(outcome.nextDue)}:R> (\`/quiz review\`).`);
   return new EmbedBuilder()
@@ -99,7 +105,7 @@ export function answerFeedback(outcome: AnswerOutcome): { embeds: EmbedBuilder[]
   return { embeds: [feedbackEmbed(outcome)] };
 }
 
-/** A review question, open (buttons) or answered (feedback and the next question's button). */
+/** A review question waiting for its answer. */
 export function reviewMessage(post: PostView, due: number, topicName: TopicNames): PostMessage {
   const embed = questionEmbed(post, topicName).setFooter({
     text: `${due} question${due === 1 ? '' : 's'} due for you · ${post.question.difficulty} · ${points(post.question.difficulty)} · ${post.question.id}`,
@@ -111,9 +117,9 @@ export function reviewAnsweredMessage(outcome: AnswerOutcome, topicName: TopicNa
   return {
     embeds: [questionEmbed(outcome.post, topicName), feedbackEmbed(outcome)],
     components: [
-      new ActionRowBuilder<ButtonBuilder>().addComponents(
-        choiceButtons(outcome.post, true).concat(new ButtonBuilder().setCustomId(customId('quiz', 'next')).setLabel('Next question').setStyle(ButtonStyle.Primary)),
-      ),
+      new ActionRowBuilder<ButtonBuilder>().addComponents(choiceButtons(outcome.post, true)),
+      // A row of its own: a question may have five choices, the most a row holds.
+      new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(customId('quiz', 'next')).setLabel('Next question').setStyle(ButtonStyle.Primary)),
     ],
   };
 }
@@ -122,16 +128,22 @@ export function answerRefusalText(refusal: AnswerRefusal): string {
   switch (refusal.kind) {
     case 'no-post':
       return 'This question is no longer in the bot\'s records.';
+    case 'no-choice':
+      return 'That button is not one of this question\'s choices.';
     case 'not-yours':
       return 'This review belongs to another member. `/quiz review` starts your own.';
     case 'closed':
-      return `This question has closed. The answer was **${asText(refusal.post.question.answer, 100)}**. \`/quiz ask\` posts a new one.`;
+      return `This question has closed. The answer was **${asText(refusal.post.question.answer, CHOICE_SHOWN)}**. \`/quiz ask\` posts a new one.`;
     case 'already-answered':
-      return `You already answered this question ("${asText(refusal.chosen, 100)}", ${refusal.correct ? 'right' : 'not right'}): one answer per member.`;
+      return `You already answered this question ("${asText(refusal.chosen, CHOICE_SHOWN)}", ${refusal.correct ? 'right' : 'not right'}): one answer per member.`;
   }
 }
 
 export function askRefusalText(refusal: AskRefusal): string {
+  if (refusal.kind === 'already-open') {
+    const link = refusal.post.messageId ? `https://discord.com/channels/${refusal.post.guildId}/${refusal.post.channelId}/${refusal.post.messageId}` : 'in this channel';
+    return `Your question ${link} is still open (it closes <t:${unix(refusal.post.closesAt)}:R>): one open question per member in a channel. \`/quiz review\` works privately meanwhile.`;
+  }
   const wanted = [refusal.filter.topic && `topic \`${refusal.filter.topic}\``, refusal.filter.difficulty && `difficulty \`${refusal.filter.difficulty}\``].filter(Boolean);
   if (refusal.banksOn === 0) return 'Every question bank is switched off on this server. A moderator (Manage Server) can switch one on with `/quiz banks`.';
   return wanted.length > 0
@@ -145,9 +157,6 @@ export function reviewRefusalText(refusal: ReviewRefusal): string {
     : 'Nothing to review yet: questions you answer with `/quiz ask` come back here when spaced repetition says it is time.';
 }
 
-export function closedNotice(post: PostView | undefined): string {
-  return post ? 'Closed: the answer is revealed.' : 'This question was already closed.';
-}
 
 /** /quiz banks: one line and one on/off button per bank. */
 export function banksMessage(banks: BankView[], notice?: string): { content?: string; embeds: EmbedBuilder[]; components: Array<ActionRowBuilder<ButtonBuilder>> } {

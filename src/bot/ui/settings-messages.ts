@@ -19,6 +19,9 @@ export function settingsEmbed(settings: GuildSettings): EmbedBuilder {
 
 /** Why /config saved nothing, with what would do instead. */
 export function settingsRefusalMessage(refusal: SettingsRefusal): string {
+  if (refusal.kind === 'bad-time-of-day') {
+    return `Nothing was saved: "${asText(refusal.typed, 20)}" is not a time of day. Write it as HH:MM on a 24-hour clock (e.g. 09:00 or 18:30), or \`off\`.`;
+  }
   if (refusal.kind === 'quiz-minutes-out-of-range') {
     return `Nothing was saved: a quiz question stays open from ${QUIZ_OPEN_MINUTES_RANGE.min} to ${QUIZ_OPEN_MINUTES_RANGE.max} minutes, not ${asText(refusal.typed, 20)}.`;
   }
