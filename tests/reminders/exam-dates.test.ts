@@ -82,7 +82,7 @@ describe('examReminders', () => {
     expect(reminders[0].text).toContain('expires in 90 days, on Mon 1 Mar 2027');
   });
 
-  it('follows a server's rules instead of the defaults', () => {
+  it("follows a server's rules instead of the defaults", () => {
     const rules = { voucherMonths: 12, certificateYears: 2 };
     expect(schedule(examReminders('voucher', '2026-06-15', BERLIN, rules, NOW))).toEqual([
       ['voucher-30d', '2027-05-16T07:00:00.000Z'],
