@@ -13,6 +13,7 @@ import {
   LabelBuilder,
   ModalBuilder,
   PermissionFlagsBits,
+  REST,
   Routes,
   SlashCommandBuilder,
   TextInputBuilder,
@@ -477,5 +478,141 @@ describe('the acknowledgement window', () => {
     expect(refused).toHaveLength(2);
     expect(refused[0]).toMatch(/\/data\/choices must NOT have more than 25 items/);
     expect(refused[1]).toMatch(/label must NOT have more than 80 characters/);
+  });
+});
+
+describe('what scheduled posts and reminders meet: DMs, closed DMs, deleted channels, missing permissions, nonces', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+  let clientErrors: unknown[];
+  const handlers = new Map<string, Handler>();
+  let channels: Record<'general' | 'announcements' | 'quiet', string>;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ guilds: [{ name: 'Rhythm', channels: [{ name: 'general' }, { name: 'announcements' }, { name: 'quiet' }] }] });
+    const byName = new Map([...fake.guild().channels.values()].map((channel) => [channel.name as string, channel.id as string]));
+    channels = { general: byName.get('general')!, announcements: byName.get('announcements')!, quiet: byName.get('quiet')! };
+    ({ client, errors: clientErrors } = await loginClient(fake, handlers));
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await fake?.stop();
+  });
+
+  afterEach(() => {
+    expect(clientErrors).toEqual([]);
+    fake.assertNoViolations();
+  });
+
+  const post = (channelId: string, body: Record<string, unknown>) =>
+    client.rest.post(Routes.channelMessages(channelId), { body: { allowed_mentions: { parse: [] }, ...body } }) as Promise<{ id: string; nonce?: string }>;
+
+  it('creates a DM channel once per user and delivers messages sent to it', async () => {
+    const grace = fake.member({ username: 'grace' });
+    const userId = grace.user.id as string;
+    const first = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string; type: number; recipients: { id: string }[] };
+    const again = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+    expect(first).toMatchObject({ type: 1, recipients: [{ id: userId, username: 'grace' }] });
+    expect(again.id).toBe(first.id);
+
+    await client.users.send(userId, { content: 'Reminder: review the CNN problems' });
+    const dm = await client.users.createDM(userId);
+    expect(dm.id).toBe(first.id);
+    await dm.send({ content: 'Your exam is in 7 days' });
+    expect(fake.dmMessages(userId).map((message) => message.content)).toEqual(['Reminder: review the CNN problems', 'Your exam is in 7 days']);
+    expect(fake.channelMessages(first.id)).toEqual(fake.dmMessages(userId));
+    expect(fake.dmMessages(userId)[0]).toMatchObject({ channel_id: first.id, author: { id: fake.botUser.id } });
+    expect(fake.dmMessages(userId)[0].guild_id).toBeUndefined();
+    expect(fake.dmMessages(fake.member({ username: 'nobody-wrote' }).user.id as string)).toEqual([]);
+  });
+
+  it('refuses a DM to a member whose DMs are closed with 403, code 50007', async () => {
+    const hedy = fake.member({ username: 'hedy', dmsClosed: true });
+    const closed = await client.users.send(hedy.user.id as string, 'Reminder').catch((error: unknown) => error);
+    expect(closed).toBeInstanceOf(DiscordAPIError);
+    expect(closed).toMatchObject({ status: 403, code: 50007, message: 'Cannot send messages to this user' });
+    expect(fake.dmMessages(hedy.user.id as string)).toEqual([]);
+
+    // DMs can also close later, for a member who had received some.
+    const alan = fake.member({ username: 'alan' });
+    await client.users.send(alan.user.id as string, 'first');
+    fake.closeDms(alan.user.id as string);
+    await expect(client.users.send(alan.user.id as string, 'second')).rejects.toMatchObject({ status: 403, code: 50007 });
+    expect(fake.dmMessages(alan.user.id as string).map((message) => message.content)).toEqual(['first']);
+
+    const stranger = await client.rest.post(Routes.userChannels(), { body: { recipient_id: '123456789012345678' } }).catch((error: unknown) => error);
+    expect(stranger).toMatchObject({ status: 400, code: 50033 });
+  });
+
+  it('answers posts to a deleted channel with 404, code 10003, and tells the client it is gone', async () => {
+    await post(channels.announcements, { content: 'Daily tip' });
+    const deleted = new Promise<string>((resolve) => client.once(Events.ChannelDelete, (channel) => resolve(channel.id)));
+    fake.deleteChannel(channels.announcements);
+    expect(await deleted).toBe(channels.announcements);
+    expect(client.channels.cache.has(channels.announcements)).toBe(false);
+    const refused = await post(channels.announcements, { content: 'Daily tip' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DiscordAPIError);
+    expect(refused).toMatchObject({ status: 404, code: 10003, message: 'Unknown Channel' });
+    expect(fake.channelMessages(channels.announcements).map((message) => message.content)).toEqual(['Daily tip']);
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', status: 404 });
+  });
+
+  it('refuses posts where the bot lacks Send Messages with 403, code 50013, and says so in app_permissions', async () => {
+    fake.denyBotPermission(channels.quiet, 'SendMessages');
+    await expect(post(channels.quiet, { content: 'Weekly results' })).rejects.toMatchObject({ status: 403, code: 50013, message: 'Missing Permissions' });
+    expect(fake.channelMessages(channels.quiet)).toEqual([]);
+    await post(channels.general, { content: 'still allowed here' });
+
+    const seen: boolean[] = [];
+    handlers.set('perm', async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen.push(interaction.appPermissions.has(PermissionFlagsBits.SendMessages));
+      // An interaction reply needs no Send Messages permission.
+      await interaction.reply({ content: 'ok', flags: 64 });
+    });
+    await (await fake.slashCommand({ name: 'perm', channelId: channels.quiet })).waitForMessage();
+    await (await fake.slashCommand({ name: 'perm', channelId: channels.general })).waitForMessage();
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('creates one message for a repeated nonce with enforce_nonce, per channel', async () => {
+    const channel = await client.channels.fetch(channels.general);
+    if (!channel?.isSendable()) throw new Error('general should be sendable');
+    const before = fake.channelMessages(channels.general).length;
+    const first = await channel.send({ content: 'Daily question', nonce: 'tip-2026-11-30', enforceNonce: true });
+    const repeat = await channel.send({ content: 'Daily question (takeover)', nonce: 'tip-2026-11-30', enforceNonce: true });
+    expect(repeat.id).toBe(first.id);
+    expect(repeat.content).toBe('Daily question');
+    expect(fake.channelMessages(channels.general)).toHaveLength(before + 1);
+    expect(fake.requests.filter((request) => request.path.endsWith(`/channels/${channels.general}/messages`)).at(-1)?.status).toBe(200);
+
+    // Without enforce_nonce a nonce is only echoed; in another channel it is another message.
+    const unenforced = await post(channels.general, { content: 'again', nonce: 'tip-2026-11-30' });
+    expect(unenforced.id).not.toBe(first.id);
+    const dm = await client.users.createDM(fake.member({ username: 'ada' }).user.id as string);
+    const elsewhere = await dm.send({ content: 'Daily question', nonce: 'tip-2026-11-30', enforceNonce: true });
+    expect(elsewhere.id).not.toBe(first.id);
+    expect(fake.channelMessages(channels.general)).toHaveLength(before + 2);
+  });
+});
+
+describe('the enforce_nonce window', () => {
+  it('forgets a nonce after nonceWindowMs', async () => {
+    const fake = await startFakeDiscord({ nonceWindowMs: 20 });
+    try {
+      const rest = new REST({ api: fake.apiUrl }).setToken('fake-bot-token');
+      const channelId = [...fake.guild().channels.keys()][0];
+      const send = () =>
+        rest.post(Routes.channelMessages(channelId), { body: { content: 'Daily tip', nonce: 'n-1', enforce_nonce: true, allowed_mentions: { parse: [] } } }) as Promise<{ id: string }>;
+      const first = await send();
+      expect((await send()).id).toBe(first.id);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect((await send()).id).not.toBe(first.id);
+      expect(fake.channelMessages(channelId)).toHaveLength(2);
+      fake.assertNoViolations();
+    } finally {
+      await fake.stop();
+    }
   });
 });

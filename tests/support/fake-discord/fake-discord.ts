@@ -9,6 +9,7 @@ import {
   findComponent,
   guildCreatePayload,
   interactionToken,
+  makeDmChannel,
   makeGuild,
   makeMessage,
   makeUser,
@@ -65,8 +66,18 @@ export interface FakeDiscordOptions {
    * REST for the gateway before it connects, so login fails there). Any token by default.
    */
   botToken?: string;
+  /**
+   * How long `enforce_nonce` remembers a nonce per channel ("the past few minutes" in Discord's
+   * documentation), measured on the machine's clock like the fake's other windows. 5 minutes by default.
+   */
+  nonceWindowMs?: number;
   specPath?: string;
 }
+
+/** Channel permissions a test can take from the bot with `denyBotPermission`. */
+export const BotChannelPermission = { ViewChannel: 1n << 10n, SendMessages: 1n << 11n } as const;
+export type BotChannelPermissionName = keyof typeof BotChannelPermission;
+const ADMINISTRATOR = 1n << 3n;
 
 export interface Violation {
   method: string;
@@ -218,6 +229,7 @@ export class FakeDiscord {
   private readonly botToken: string | undefined;
   private readonly userDelayMs: number;
   private readonly channelMessageMaxLength: number;
+  private readonly nonceWindowMs: number;
   private requestsInFlight = 0;
   private lastResponseAt = 0;
   private readonly interactions = new Map<string, InteractionRecord>();
@@ -229,6 +241,14 @@ export class FakeDiscord {
   private readonly modals = new Map<string, { modal: Json; record: InteractionRecord }>();
   private readonly routes = new Map<string, RouteHandler>();
   private readonly defaultMembers = new Map<string, FakeMember>();
+  /** DM channels by the id of the user they are with. */
+  private readonly dmChannels = new Map<string, Json>();
+  private readonly closedDms = new Set<string>();
+  private readonly deletedChannels = new Set<string>();
+  /** Permissions denied to the bot, per channel. */
+  private readonly deniedBotPermissions = new Map<string, bigint>();
+  /** Per channel: the message each nonce sent with `enforce_nonce` created, and when. */
+  private readonly nonces = new Map<string, Map<string, { messageId: string; at: number }>>();
   private baseUrl = '';
 
   constructor(options: FakeDiscordOptions = {}) {
@@ -241,6 +261,7 @@ export class FakeDiscord {
     this.botToken = options.botToken;
     this.userDelayMs = options.userDelayMs ?? 100;
     this.channelMessageMaxLength = options.channelMessageMaxLength ?? 2000;
+    this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60 * 1000;
     this.openapi = loadOpenApi(options.specPath ?? DEFAULT_SPEC_PATH);
     const owner = makeUser(this.ids, { username: 'guild-owner' });
     for (const input of options.guilds ?? [{ name: 'Study Group' }]) {
@@ -329,7 +350,10 @@ export class FakeDiscord {
   member(input: MemberInput = {}): FakeMember {
     const guild = this.guild(input.guildId);
     const existing = input.userId ? guild.members.get(input.userId) : undefined;
-    if (existing) return existing;
+    if (existing) {
+      if (input.dmsClosed) this.closeDms(existing.user.id as string);
+      return existing;
+    }
     const user = makeUser(this.ids, { id: input.userId, username: input.username, globalName: input.globalName });
     const roles = (input.roles ?? []).map((role) => {
       if (guild.roles.has(role)) return role;
@@ -337,7 +361,43 @@ export class FakeDiscord {
       if (!byName) throw new Error(`guild ${guild.name} has no role "${role}" (roles: ${[...guild.roles.values()].map((r) => r.name).join(', ')})`);
       return byName.id as string;
     });
+    if (input.dmsClosed) this.closeDms(user.id as string);
     return this.addMember(guild, user, { permissions: input.permissions ?? null, roles, nick: input.nick ?? null, locale: input.locale });
+  }
+
+  /** From now on the user accepts no DMs from the bot (privacy settings, or the bot blocked). */
+  closeDms(userId: string): void {
+    this.closedDms.add(userId);
+  }
+
+  /**
+   * Deletes a guild channel, as a moderator would: the bot gets CHANNEL_DELETE, and later requests
+   * to it get 404, code 10003 "Unknown Channel". What was posted there stays readable in the test.
+   */
+  deleteChannel(channelId: string): void {
+    const guild = this.channelGuild(channelId);
+    if (!guild) throw new Error(`the fake has no guild channel ${channelId}`);
+    const channel = guild.channels.get(channelId)!;
+    guild.channels.delete(channelId);
+    this.deletedChannels.add(channelId);
+    this.gateway.dispatch('CHANNEL_DELETE', channel);
+  }
+
+  /**
+   * Takes a permission from the bot in one channel, as a channel overwrite would for a bot that is
+   * not an administrator: posting there gets 403 (SendMessages: code 50013 "Missing Permissions";
+   * ViewChannel: code 50001 "Missing Access"), and interactions there carry the reduced
+   * `app_permissions`.
+   */
+  denyBotPermission(channelId: string, permission: BotChannelPermissionName): void {
+    if (!this.channelGuild(channelId)) throw new Error(`the fake has no guild channel ${channelId}`);
+    this.deniedBotPermissions.set(channelId, (this.deniedBotPermissions.get(channelId) ?? 0n) | BotChannelPermission[permission]);
+  }
+
+  /** The bot's permissions in a channel: everything given, less what a test denied there. */
+  private botPermissionsIn(channelId: string): bigint {
+    const denied = this.deniedBotPermissions.get(channelId);
+    return denied ? this.botPermissions & ~ADMINISTRATOR & ~denied : this.botPermissions;
   }
 
   private addMember(guild: FakeGuild, user: Json, fields: { permissions?: bigint | null; roles?: string[]; nick?: string | null; locale?: string }): FakeMember {
@@ -373,6 +433,12 @@ export class FakeDiscord {
   /** Messages the bot posted with `POST /channels/:id/messages`, as they stand now, oldest first. */
   channelMessages(channelId: string): Json[] {
     return (this.channelPosts.get(channelId) ?? []).map((id) => this.messages.get(id)).filter((m): m is Json => Boolean(m)).map((m) => structuredClone(m));
+  }
+
+  /** Messages the bot sent a user by DM (`POST /users/@me/channels`, then a channel post), oldest first. */
+  dmMessages(userId: string): Json[] {
+    const channel = this.dmChannels.get(userId);
+    return channel ? this.channelMessages(channel.id as string) : [];
   }
 
   /** Any message the bot sent (interaction responses, follow-ups, channel posts) as it stands now. */
@@ -707,7 +773,7 @@ export class FakeDiscord {
       member: memberPayload(guild, member, true),
       token,
       version: 1,
-      app_permissions: this.botPermissions.toString(),
+      app_permissions: this.botPermissionsIn(channelId).toString(),
       locale: member.locale,
       guild_locale: guild.preferredLocale,
       entitlements: [],
@@ -967,6 +1033,17 @@ export class FakeDiscord {
     this.route('GET', '/gateway/bot', gateway);
     this.route('GET', '/gateway', () => ({ status: 200, body: { url: this.gatewayUrl } }));
     this.route('GET', '/users/@me', () => ({ status: 200, body: this.botUser }));
+    this.route('POST', '/users/@me/channels', (ctx) => {
+      const recipientId = ctx.json?.recipient_id as string | null | undefined;
+      const recipient = recipientId ? this.knownUser(recipientId) : undefined;
+      if (!recipient) throw new DiscordError(400, 50033, 'Invalid Recipient(s)', recipientId ? null : 'DM channel requested without recipient_id');
+      let channel = this.dmChannels.get(recipientId!);
+      if (!channel) {
+        channel = makeDmChannel(this.ids.next(), recipient);
+        this.dmChannels.set(recipientId!, channel);
+      }
+      return { status: 200, body: channel };
+    });
     this.route('GET', '/applications/@me', () => ({ status: 200, body: this.applicationPayload() }));
     this.route('GET', '/oauth2/applications/@me', () => ({ status: 200, body: this.applicationPayload() }));
 
@@ -1078,15 +1155,19 @@ export class FakeDiscord {
     this.route('GET', '/channels/{channel_id}', (ctx) => ({ status: 200, body: this.requireChannel(ctx.params.channel_id) }));
     this.route('POST', '/channels/{channel_id}/messages', (ctx) => {
       const channel = this.requireChannel(ctx.params.channel_id);
+      this.checkCanPost(channel);
       const body = ctx.json ?? {};
       if (!body.content && !body.embeds?.length && !body.components?.length && !body.sticker_ids?.length && !body.poll && ctx.files.length === 0) {
         throw new DiscordError(400, 50006, 'Cannot send an empty message', 'empty message posted');
       }
+      const repeated = this.repeatedNonce(channel.id as string, body);
+      if (repeated) return { status: 200, body: repeated };
       const message = this.createBotMessage(null, channel.id as string, body, ctx.files, body.message_reference ? 19 : 0);
       const posts = this.channelPosts.get(channel.id as string) ?? [];
       posts.push(message.id as string);
       this.channelPosts.set(channel.id as string, posts);
       channel.last_message_id = message.id;
+      this.rememberNonce(channel.id as string, body, message.id as string);
       return { status: 200, body: message };
     });
     this.route('GET', '/channels/{channel_id}/messages', (ctx) => {
@@ -1223,7 +1304,52 @@ export class FakeDiscord {
       const channel = guild.channels.get(channelId);
       if (channel) return channel;
     }
+    const dm = [...this.dmChannels.values()].find((channel) => channel.id === channelId);
+    if (dm) return dm;
+    // A channel deleted while the bot still held its id is the world changing, not a bot mistake.
+    if (this.deletedChannels.has(channelId)) throw new DiscordError(404, 10003, 'Unknown Channel', null);
     throw new DiscordError(404, 10003, 'Unknown Channel', `channel ${channelId} does not exist`);
+  }
+
+  /** Any user the fake knows: the bot, or a member of one of its guilds. */
+  private knownUser(userId: string): Json | undefined {
+    if (userId === this.botUser.id) return this.botUser;
+    for (const guild of this.guilds.values()) {
+      const member = guild.members.get(userId);
+      if (member) return member.user;
+    }
+    return undefined;
+  }
+
+  /** Refuses a post as Discord does when the user closed their DMs or the bot lacks a permission. */
+  private checkCanPost(channel: Json): void {
+    if (channel.type === ChannelType.DM) {
+      const recipient = (channel.recipients as Json[])[0];
+      if (this.closedDms.has(recipient.id as string)) throw new DiscordError(403, 50007, 'Cannot send messages to this user', null);
+      return;
+    }
+    const permissions = this.botPermissionsIn(channel.id as string);
+    if (permissions & ADMINISTRATOR) return;
+    if (!(permissions & BotChannelPermission.ViewChannel)) throw new DiscordError(403, 50001, 'Missing Access', null);
+    if (!(permissions & BotChannelPermission.SendMessages)) throw new DiscordError(403, 50013, 'Missing Permissions', null);
+  }
+
+  /**
+   * With `enforce_nonce`, Discord creates no second message for a nonce it saw in the channel in
+   * the past few minutes: it answers with the first one (when it still exists).
+   */
+  private repeatedNonce(channelId: string, body: Json): Json | undefined {
+    if (body.enforce_nonce !== true || body.nonce == null) return undefined;
+    const seen = this.nonces.get(channelId)?.get(String(body.nonce));
+    if (!seen || Date.now() - seen.at > this.nonceWindowMs) return undefined;
+    return this.messages.get(seen.messageId);
+  }
+
+  private rememberNonce(channelId: string, body: Json, messageId: string): void {
+    if (body.enforce_nonce !== true || body.nonce == null) return;
+    const byNonce = this.nonces.get(channelId) ?? new Map<string, { messageId: string; at: number }>();
+    byNonce.set(String(body.nonce), { messageId, at: Date.now() });
+    this.nonces.set(channelId, byNonce);
   }
 
   private webhookInteraction(ctx: RouteContext): InteractionRecord {

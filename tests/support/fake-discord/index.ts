@@ -20,7 +20,13 @@
  * give the ids to use.
  *
  * People: `fake.member({ guildId?, userId?, username?, permissions?: bigint, roles?: [id or name],
- * nick?, locale? }) -> FakeMember`. Without `permissions`, they come from @everyone + roles.
+ * nick?, locale?, dmsClosed? }) -> FakeMember`. Without `permissions`, they come from @everyone + roles.
+ *
+ * The world changing under the bot (refused as Discord refuses, recorded in `requests`, no violation):
+ * `fake.closeDms(userId)` (or `dmsClosed: true`): posts to their DM channel get 403, code 50007;
+ * `fake.deleteChannel(channelId)`: CHANNEL_DELETE, then 404, code 10003 "Unknown Channel";
+ * `fake.denyBotPermission(channelId, 'SendMessages' | 'ViewChannel')`: posts there get 403, code
+ * 50013 "Missing Permissions" / 50001 "Missing Access".
  *
  * Interactions (each returns an {@link InteractionHandle}; member and guildId default to a
  * "student" in the first guild, channelId to its first text channel):
@@ -42,6 +48,7 @@
  * mirrors the layout of the modal the bot showed (action rows or label components).
  *
  * What the bot did: `fake.channelMessages(channelId)` (POST /channels/:id/messages),
+ * `fake.dmMessages(userId)` (DMs: POST /users/@me/channels creates or returns the DM channel),
  * `fake.message(id)`, `fake.fileBytes(attachment | id | url)` (uploaded bytes),
  * `fake.commands({ guildId? })`, `fake.memberRoles(guildId, userId)`, `fake.roleChanges`,
  * `fake.requests` (every REST request with its status).
@@ -54,7 +61,9 @@
  * "Unknown interaction"); double acknowledgements (400, code 40060); callback types invalid for the
  * interaction; edits or follow-ups before the acknowledgement; empty messages; unknown routes
  * (404 with a Discord-shaped body); REST calls without a bot token; gateway compression or
- * binary frames. `fake.assertNoViolations()` throws with a readable list;
+ * binary frames. A post with `enforce_nonce: true` and a nonce already used in that channel within
+ * `nonceWindowMs` (5 minutes of the machine's clock) creates nothing: the answer is the first message.
+ * `fake.assertNoViolations()` throws with a readable list;
  * `fake.takeViolations()` returns and clears them for tests that provoke one on purpose.
  *
  * Gateway: HELLO, READY (+ one GUILD_CREATE per guild), heartbeat ACKs, RESUME with replay of
@@ -66,6 +75,8 @@ export {
   InteractionType,
   CallbackType,
   DEFAULT_SPEC_PATH,
+  BotChannelPermission,
+  type BotChannelPermissionName,
   type FakeDiscordOptions,
   type Violation,
   type RecordedRequest,

@@ -73,6 +73,8 @@ export interface MemberInput {
   roles?: string[];
   nick?: string | null;
   locale?: string;
+  /** The member accepts no DMs from the bot: posts to their DM channel get 403, code 50007. */
+  dmsClosed?: boolean;
 }
 
 export interface FakeMember {
@@ -116,6 +118,11 @@ export function makeUser(ids: SnowflakeGenerator, input: UserInput = {}): Json {
     primary_guild: null,
     collectibles: null,
   };
+}
+
+/** A DM channel with one user, as `POST /users/@me/channels` returns it. */
+export function makeDmChannel(id: string, recipient: Json): Json {
+  return { id, type: ChannelType.DM, last_message_id: null, flags: 0, last_pin_timestamp: null, recipients: [recipient] };
 }
 
 export function makeGuild(ids: SnowflakeGenerator, input: GuildInput, defaultOwnerId: string): FakeGuild {
