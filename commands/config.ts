@@ -9,9 +9,15 @@ import {
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BotContext, CommandModule, CommandRequirements } from '../src/bot/command.ts';
-import { settingsEmbed, settingsRefusalMessage } from '../src/bot/ui/settings-messages.ts';
+import { postsEmbed, settingsEmbed, settingsRefusalMessage } from '../src/bot/ui/settings-messages.ts';
 import { winnerRoleProblem } from '../src/bot/winner-role.ts';
-import { DEFAULT_QUIZ_OPEN_MINUTES, QUIZ_OPEN_MINUTES_RANGE, type GuildSettingsPatch } from '../src/settings/guild-settings.ts';
+import {
+  CERTIFICATE_YEARS_RANGE,
+  DEFAULT_QUIZ_OPEN_MINUTES,
+  QUIZ_OPEN_MINUTES_RANGE,
+  VOUCHER_MONTHS_RANGE,
+  type GuildSettingsPatch,
+} from '../src/settings/guild-settings.ts';
 import { timezonesMatching } from '../src/timezone.ts';
 
 const data = new SlashCommandBuilder()
@@ -31,6 +37,25 @@ const data = new SlashCommandBuilder()
       .setName('grade_visibility')
       .setDescription('Whether /grade results are private (default) or posted in the channel')
       .addChoices({ name: 'private (ephemeral)', value: 'ephemeral' }, { name: 'public', value: 'public' }),
+  )
+  .addStringOption((o) => o.setName('daily_tip_time').setDescription('Post a tip in the announcement channel daily at HH:MM (server time), or off'))
+  .addStringOption((o) => o.setName('daily_quiz_time').setDescription('Post a quiz question there daily at HH:MM, or off'))
+  .addStringOption((o) =>
+    o.setName('weekly_post_time').setDescription('Monday HH:MM: last week\'s standings and winners, this week\'s problems; or off'),
+  )
+  .addIntegerOption((o) =>
+    o
+      .setName('voucher_months')
+      .setDescription('How long an exam voucher stays valid, for /exam voucher reminders (default 6)')
+      .setMinValue(VOUCHER_MONTHS_RANGE.min)
+      .setMaxValue(VOUCHER_MONTHS_RANGE.max),
+  )
+  .addIntegerOption((o) =>
+    o
+      .setName('certificate_years')
+      .setDescription('How long a certificate stays valid, for /exam certified reminders (default 3)')
+      .setMinValue(CERTIFICATE_YEARS_RANGE.min)
+      .setMaxValue(CERTIFICATE_YEARS_RANGE.max),
   )
   .addIntegerOption((o) =>
     o
@@ -56,6 +81,18 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   if (interaction.options.getBoolean('clear_winner_role')) patch.winnerRoleId = null;
   const visibility = interaction.options.getString('grade_visibility');
   if (visibility === 'ephemeral' || visibility === 'public') patch.gradeVisibility = visibility;
+  for (const [option, setting] of [
+    ['daily_tip_time', 'dailyTipTime'],
+    ['daily_quiz_time', 'dailyQuizTime'],
+    ['weekly_post_time', 'weeklyPostTime'],
+  ] as const) {
+    const typed = interaction.options.getString(option);
+    if (typed !== null) patch[setting] = typed.trim().toLowerCase() === 'off' ? null : typed.trim();
+  }
+  const voucherMonths = interaction.options.getInteger('voucher_months');
+  if (voucherMonths !== null) patch.voucherMonths = voucherMonths;
+  const certificateYears = interaction.options.getInteger('certificate_years');
+  if (certificateYears !== null) patch.certificateYears = certificateYears;
   const quizMinutes = interaction.options.getInteger('quiz_minutes');
   if (quizMinutes !== null) patch.quizOpenMinutes = quizMinutes;
 
@@ -74,7 +111,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     const problem = await winnerRoleProblem(interaction.guild, settings.winnerRoleId);
     if (problem) notes.push(`⚠️ ${problem}`);
   }
-  await interaction.reply({ content: notes.join('\n') || undefined, embeds: [settingsEmbed(settings)], flags: MessageFlags.Ephemeral });
+  if (settings.announcementChannelId === null && [settings.dailyTipTime, settings.dailyQuizTime, settings.weeklyPostTime].some(Boolean)) {
+    notes.push('⚠️ Scheduled posts go to the announcement channel: set `announcement_channel` too.');
+  }
+  const posts = await ctx.scheduledPosts.status(interaction.guildId);
+  await interaction.reply({ content: notes.join('\n') || undefined, embeds: [settingsEmbed(settings), postsEmbed(posts)], flags: MessageFlags.Ephemeral });
 }
 
 async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {

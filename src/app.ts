@@ -10,12 +10,9 @@ import type { BotContext } from './bot/command.ts';
 import { createRouter } from './bot/router.ts';
 import { explainDiscordFailure, startDiscordAccessCheck } from './bot/discord-access.ts';
 import { loadKnowledgeBase } from './tips/knowledge-base.ts';
-import { TipService } from './tips/tip-service.ts';
 import { problemCatalog } from '../problems/index.ts';
 import { createGraderProcess } from './grading/host/grader-process.ts';
 import { warnAboutMissingDatasets } from './datasets/availability.ts';
-import { GuildSettingsService } from './settings/guild-settings.ts';
-import { MockExamService } from './mockexam/mock-exam-service.ts';
 import { SubmissionService } from './submissions/submission-service.ts';
 import { GradingQueue } from './submissions/grading-queue.ts';
 import { UploadStore } from './submissions/upload-store.ts';
@@ -29,10 +26,10 @@ import { JobScheduler } from './jobs/job.ts';
 import { GradeIntake } from './submissions/grade-intake.ts';
 import { PrivacyService } from './privacy/member-data.ts';
 import { loadQuestionBank } from './quiz/question-bank.ts';
-import { QuizBankService } from './quiz/quiz-banks.ts';
-import { QuizService } from './quiz/quiz-service.ts';
-import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
+import { quizSweepJob } from './bot/quiz-posts.ts';
+import { createStudyServices } from './study-services.ts';
 import { restSender } from './bot/discord-sender.ts';
+import { scheduledPostsJob } from './bot/scheduled-posts.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
 
@@ -93,9 +90,23 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     throw error;
   });
   const clock = options.clock ?? systemClock;
-  const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
-  // PGlite has no autovacuum: the week closing vacuums what it made stale.
-  const mockExam = new MockExamService(database.db, settings, problemCatalog, clock, { vacuumAfterClose: database.engine === 'pglite' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Text from members and uploads reaches messages: nothing in a message pings anyone unless the
+    // message itself allows it.
+    allowedMentions: { parse: [] },
+    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
+  });
+  const { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, scheduledPosts } = createStudyServices({
+    config,
+    database,
+    knowledge,
+    questions,
+    sender: restSender(client.rest),
+    clock,
+    timers: options.timers ?? systemTimers,
+    logger,
+  });
   const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
   const rescored = await submissions.rescoreStoredGrades();
   if (rescored.changed > 0) logger.info({ rescored: rescored.changed }, 'stored grades rescored with the current threshold tables; closed weeks keep their published standings');
@@ -123,13 +134,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     leaseMs: config.gradeLeaseMs,
   });
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    // Text from members and uploads reaches messages: nothing in a message pings anyone unless the
-    // message itself allows it.
-    allowedMentions: { parse: [] },
-    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
-  });
   const gradeReplies = new GradeReplies({
     edit: gradeReplyEditor(client, logger),
     catalog: problemCatalog,
@@ -137,16 +141,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
     unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
   });
-  const quizBanks = new QuizBankService(database.db, questions, knowledge.skills, settings, clock);
-  const quiz = new QuizService(database.db, quizBanks, settings, clock);
-  const topicNames = new Map(knowledge.topics.map((t) => [t.id as string, t.name]));
-  const quizPosts = new QuizPosts(restSender(client.rest), quiz, (id) => topicNames.get(id) ?? id, options.timers ?? systemTimers, logger);
   const context: BotContext = {
     config,
     logger,
     clock,
     catalog: problemCatalog,
-    tips: new TipService(database.db, knowledge, clock),
+    tips,
     settings,
     mockExam,
     submissions,
@@ -164,6 +164,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     quiz,
     quizBanks,
     quizPosts,
+    scheduledPosts,
     quizStandings: new QuizStandings(database.db, clock),
     readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
   };
@@ -187,7 +188,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   attachGradeNotifier(context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.
   await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
-  const jobs = new JobScheduler([weekClosingJob(readyClient, context), quizSweepJob(quizPosts)], logger);
+  const jobs = new JobScheduler(
+    [weekClosingJob(readyClient, context), quizSweepJob(quizPosts), scheduledPostsJob(scheduledPosts, claims, clock)],
+    logger,
+    undefined,
+    claims.cronCoordinator(),
+  );
   jobs.start();
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
   // In the background, so the start does not wait: a missing dataset is a warning in the log now

@@ -44,6 +44,8 @@ const envSchema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(2048).default(128),
   GRADES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
   GRADE_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  /** A scheduled post missed while no process ran is still sent, late, within this many hours. */
+  SCHEDULED_POST_GRACE_HOURS: z.coerce.number().min(0).max(168).default(6),
   GRADER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(3072),
 });
 
@@ -63,6 +65,7 @@ export type Config = {
   gradesPerHour: number;
   /** How long a grade's claim lasts unrenewed: a dead process's grades are taken back after it. */
   gradeLeaseMs: number;
+  postGraceMs: number;
   /** Resident memory of the grading process past which it is ended (its grades are retried). */
   graderMemoryMb: number;
 };
@@ -109,6 +112,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Co
     maxUploadBytes: Math.round(v.MAX_UPLOAD_MB * 1024 * 1024),
     gradesPerHour: v.GRADES_PER_HOUR,
     gradeLeaseMs: Math.round(v.GRADE_LEASE_SECONDS * 1000),
+    postGraceMs: Math.round(v.SCHEDULED_POST_GRACE_HOURS * 3_600_000),
     graderMemoryMb: v.GRADER_MEMORY_MB,
   };
 }

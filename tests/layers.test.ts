@@ -28,7 +28,7 @@ const layers = [
   { name: 'problems', paths: ['problems/'] },
   { name: 'bot', paths: ['src/bot/'] },
   { name: 'commands', paths: ['commands/'] },
-  { name: 'entry points', paths: ['src/app.ts', 'src/cli/'] },
+  { name: 'entry points', paths: ['src/app.ts', 'src/study-services.ts', 'src/cli/'] },
 ] as const;
 
 type LayerName = (typeof layers)[number]['name'];

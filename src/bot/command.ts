@@ -25,6 +25,7 @@ import type { GradeReplies } from './grade-replies.ts';
 import type { QuizService } from '../quiz/quiz-service.ts';
 import type { QuizBankService } from '../quiz/quiz-banks.ts';
 import type { QuizPosts } from './quiz-posts.ts';
+import type { ScheduledPosts } from './scheduled-posts.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -45,6 +46,8 @@ export type BotContext = {
   quizBanks: QuizBankService;
   /** Quiz messages in channels: counts, reveals, the daily question. */
   quizPosts: QuizPosts;
+  /** The server's scheduled posts (their status for /config). */
+  scheduledPosts: ScheduledPosts;
   quizStandings: QuizStandings;
   /** /progress: a member's exam readiness. */
   readiness: ReadinessService;

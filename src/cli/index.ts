@@ -14,6 +14,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   problems: async () => (await import('./problems.ts')).problemsCommand,
   datasets: async () => (await import('./datasets.ts')).datasetsCommand,
   questions: async () => (await import('./questions.ts')).questionsCommand,
+  jobs: async () => (await import('./jobs.ts')).jobsCommand,
 };
 
 export function usage(): string {
@@ -28,6 +29,7 @@ export function usage(): string {
     '  problems [--json]          list the exam problems the grader knows',
     '  datasets fetch             download every dataset into DATA_DIR ahead of time (for offline grading)',
     '  questions [--json] [--check FILE]  list the quiz questions, or check a question bank file',
+    '  jobs run-due|list [--now ISO]  send the scheduled posts that are due and exit, or list them',
     '',
     'exit codes:',
     `  ${EXIT.ok}  success`,

@@ -14,6 +14,8 @@ export type SlotKey = { job: string; scope: string; slot: string };
 export type Claim = SlotKey & { dueAt: Date; takeover: boolean };
 export type RunRecord = typeof scheduledRuns.$inferSelect;
 
+/** How long a claim holds before another process may take it over: sending takes seconds. */
+export const DEFAULT_RUN_LEASE_MS = 2 * 60 * 1000;
 /** How many times an expired claim may be taken over before the slot is failed. */
 const MAX_TAKEOVERS = 1;
 
@@ -91,6 +93,11 @@ export class RunClaims {
       .limit(jobs.length * 4);
     for (const row of rows) if (!latest.has(row.job)) latest.set(row.job, row);
     return latest;
+  }
+
+  /** Forgets cron ticks older than `before`: they only ever decided which process ran a tick. */
+  async pruneTicks(before: Date): Promise<void> {
+    await this.db.delete(scheduledRuns).where(and(eq(scheduledRuns.job, 'cron'), lt(scheduledRuns.dueAt, before)));
   }
 
   /** node-cron's coordinator for `distributed` tasks: one process runs each tick. */

@@ -1,0 +1,178 @@
+// The study group's rhythm: each server's daily tip, daily question and weekly post in its
+// announcement channel, at its local times. Every slot is claimed before it is sent (RunClaims),
+// so it is posted once across processes and restarts; a slot missed while nothing ran is sent
+// late within the grace window, marked delayed, and skipped after it. Discord's refusals (channel
+// deleted, permission missing) fail the slot with the reason, shown by /config; no endless retries.
+import type { Clock } from '../clock.ts';
+import type { ProblemDefinition } from '../grading/problem-types.ts';
+import type { Job } from '../jobs/job.ts';
+import type { Claim, RunClaims, RunRecord } from '../jobs/run-claims.ts';
+import type { Logger } from '../log.ts';
+import type { MockExamService } from '../mockexam/mock-exam-service.ts';
+import { addWeeks } from '../mockexam/week.ts';
+import { DEFAULT_GRACE_MS, LOOKBACK_MS, nextSlot, POST_KINDS, slotsBetween, triage, type PostKind, type Slot } from '../reminders/post-slots.ts';
+import type { GuildSettings, GuildSettingsService } from '../settings/guild-settings.ts';
+import type { TipService } from '../tips/tip-service.ts';
+import { DeliveryError, type MessageSender, type OutgoingMessage } from './discord-sender.ts';
+import type { QuizPosts } from './quiz-posts.ts';
+import { weekBoardMessage } from './ui/exam-messages.ts';
+import { tipEmbed } from './ui/tip-messages.ts';
+import { categoryName } from '../grading/categories.ts';
+import { asText } from './ui/member-text.ts';
+
+export type ScheduledPostsDeps = {
+  settings: GuildSettingsService;
+  tips: TipService;
+  quizPosts: QuizPosts;
+  mockExam: MockExamService;
+  catalog: readonly ProblemDefinition[];
+  claims: RunClaims;
+  sender: MessageSender;
+  clock: Clock;
+  logger: Logger;
+  graceMs?: number;
+};
+
+export type PostOutcome = { guildId: string; kind: PostKind; slot: string; outcome: 'sent' | 'delayed' | 'failed' | 'skipped'; reason?: string };
+
+export type PostStatus = { kind: PostKind; time: string | null; next?: Slot; last?: RunRecord };
+
+/** Nothing to post in a slot (mock exams off, no question served): the slot fails with this reason. */
+class NothingToPost extends Error {}
+
+const TIME_SETTING: Record<PostKind, 'dailyTipTime' | 'dailyQuizTime' | 'weeklyPostTime'> = {
+  'daily-tip': 'dailyTipTime',
+  'daily-quiz': 'dailyQuizTime',
+  'weekly-post': 'weeklyPostTime',
+};
+
+export function postTime(settings: GuildSettings, kind: PostKind): string | null {
+  return settings[TIME_SETTING[kind]];
+}
+
+export class ScheduledPosts {
+  private readonly graceMs: number;
+
+  constructor(private readonly deps: ScheduledPostsDeps) {
+    this.graceMs = deps.graceMs ?? DEFAULT_GRACE_MS;
+  }
+
+  /** Sends every server post that is due now and not yet sent by any process. */
+  async runDue(): Promise<PostOutcome[]> {
+    const now = this.deps.clock();
+    const outcomes: PostOutcome[] = [];
+    for (const settings of await this.deps.settings.configuredGuilds()) {
+      const channelId = settings.announcementChannelId;
+      if (!channelId) continue;
+      for (const kind of POST_KINDS) {
+        const time = postTime(settings, kind);
+        if (!time) continue;
+        // Slots before the schedule was set were never promised.
+        const since = Math.max(now.getTime() - LOOKBACK_MS, settings.postsChangedAt?.getTime() ?? 0);
+        const { send, skip } = triage(slotsBetween(kind, time, settings.timezone, new Date(since), now), now, this.graceMs);
+        for (const slot of skip) {
+          const reason = `missed: no process ran within ${Math.round(this.graceMs / 3_600_000)} hours of its time`;
+          if (await this.deps.claims.skip({ job: kind, scope: settings.guildId, slot: slot.slot }, slot.dueAt, reason)) {
+            this.deps.logger.warn({ guildId: settings.guildId, post: kind, slot: slot.slot, dueAt: slot.dueAt }, 'scheduled post skipped: too late');
+            outcomes.push({ guildId: settings.guildId, kind, slot: slot.slot, outcome: 'skipped', reason });
+          }
+        }
+        for (const slot of send) {
+          const claim = await this.deps.claims.claim({ job: kind, scope: settings.guildId, slot: slot.slot }, slot.dueAt);
+          if (claim) outcomes.push(await this.deliver(settings, channelId, kind, claim, slot.delayed));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** Each post's time, next slot and last outcome in a server, for /config. */
+  async status(guildId: string): Promise<PostStatus[]> {
+    const settings = await this.deps.settings.get(guildId);
+    const last = await this.deps.claims.latest(guildId, POST_KINDS);
+    const now = this.deps.clock();
+    return POST_KINDS.map((kind) => {
+      const time = postTime(settings, kind);
+      return { kind, time, next: time && settings.announcementChannelId ? nextSlot(kind, time, settings.timezone, now) : undefined, last: last.get(kind) };
+    });
+  }
+
+  private async deliver(settings: GuildSettings, channelId: string, kind: PostKind, claim: Claim, delayed: boolean): Promise<PostOutcome> {
+    const base = { guildId: settings.guildId, kind, slot: claim.slot };
+    // The same key on a retry (a takeover after a crash): Discord drops the repeat.
+    const dedupeKey = `${kind}:${settings.guildId}:${claim.slot}`;
+    try {
+      const messageId = await this.post(kind, settings, channelId, claim.slot, dedupeKey);
+      await this.deps.claims.complete(claim, { messageId, delayed });
+      this.deps.logger.info({ ...base, delayed, takeover: claim.takeover }, 'scheduled post sent');
+      return { ...base, outcome: delayed ? 'delayed' : 'sent' };
+    } catch (error) {
+      const reason =
+        error instanceof DeliveryError || error instanceof NothingToPost ? error.message : 'the bot failed to build or send it (the log has the details)';
+      await this.deps.claims.fail(claim, reason);
+      const level = error instanceof DeliveryError || error instanceof NothingToPost ? 'warn' : 'error';
+      this.deps.logger[level]({ ...base, err: error, reason }, 'scheduled post failed');
+      return { ...base, outcome: 'failed', reason };
+    }
+  }
+
+  private async post(kind: PostKind, settings: GuildSettings, channelId: string, slot: string, dedupeKey: string): Promise<string> {
+    const guildId = settings.guildId;
+    if (kind === 'daily-quiz') {
+      const posted = await this.deps.quizPosts.postDaily(guildId, channelId, slot, dedupeKey);
+      if (!posted) throw new NothingToPost('no question bank is switched on (/quiz banks)');
+      return posted.messageId;
+    }
+    const message = kind === 'daily-tip' ? await this.tipOfTheDay(guildId) : await this.weeklyPost(settings, slot);
+    return (await this.deps.sender.send(channelId, message, dedupeKey)).messageId;
+  }
+
+  private async tipOfTheDay(guildId: string): Promise<OutgoingMessage> {
+    const tip = await this.deps.tips.nextTip(guildId);
+    if (!tip) throw new NothingToPost('the knowledge base has no tips');
+    return { content: '**Tip of the day** · `/tip show` for another', embeds: [tipEmbed(tip)] };
+  }
+
+  /** Monday's post: last week's final standings and winners, and this week's five problems. */
+  private async weeklyPost(settings: GuildSettings, week: string): Promise<OutgoingMessage> {
+    if (!settings.mockExamEnabled) throw new NothingToPost('mock exams are off on this server');
+    const { mockExam, catalog } = this.deps;
+    const previous = addWeeks(week, -1);
+    const [board, set, guildName] = await Promise.all([
+      mockExam.board(settings.guildId, previous, 'week', ''),
+      mockExam.problemSet(settings.guildId, week),
+      this.deps.sender.guildName(settings.guildId),
+    ]);
+    const winners = board.top.filter((row) => row.rank === 1 && row.score > 0);
+    const problems = set.problemIds
+      .map((id) => catalog.find((p) => p.id === id))
+      .filter((p): p is ProblemDefinition => p !== undefined)
+      .sort((a, b) => a.category - b.category)
+      .map((p) => `${p.category}. ${categoryName(p.category)}: \`${p.id}\``);
+    const lines = [
+      `**Mock exam ${week} starts now.** This week's problems (\`/problems show\`, then \`/grade\`):`,
+      ...problems,
+      '',
+      winners.length > 0
+        ? `Winner${winners.length > 1 ? 's' : ''} of ${previous}: ${winners.map((w) => `<@${w.userId}> (${asText(w.userName, 64)}, ${w.score.toFixed(1)})`).join(', ')}. Congratulations!`
+        : `Nobody scored in ${previous}.`,
+    ];
+    const standings = weekBoardMessage(board, catalog, guildName, '');
+    return { content: lines.join('\n'), embeds: standings.embeds, files: standings.files };
+  }
+}
+
+/** Every minute, in one process of all those sharing the database; the claims decide each post. */
+export function scheduledPostsJob(posts: ScheduledPosts, claims: RunClaims, clock: Clock): Job {
+  return {
+    name: 'scheduled-posts',
+    schedule: '* * * * *',
+    distributed: true,
+    // Slots missed while the bot was stopped are sent (or skipped) at once.
+    runAtStart: true,
+    run: async () => {
+      await posts.runDue();
+      await claims.pruneTicks(new Date(clock().getTime() - 24 * 60 * 60 * 1000));
+    },
+  };
+}

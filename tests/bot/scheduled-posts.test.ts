@@ -1,0 +1,177 @@
+// The scheduled posts as the bot and `jobs run-due` build them (createStudyServices), with a
+// controlled clock and a sender that records what reaches "Discord" (dropping a repeated dedupe
+// key as Discord drops a repeated nonce). Both engines; on PostgreSQL two "processes" race on
+// separate connections.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryError, type MessageSender, type OutgoingMessage } from '../../src/bot/discord-sender.ts';
+import { systemTimers } from '../../src/clock.ts';
+import { parseConfig } from '../../src/config.ts';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { silentLogger } from '../../src/log.ts';
+import { loadQuestionBank, type QuestionBank } from '../../src/quiz/question-bank.ts';
+import { createStudyServices } from '../../src/study-services.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/tips/knowledge-base.ts';
+import { openTestDatabase, testEngines } from '../support/db.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type Sent = { channelId: string; message: OutgoingMessage; messageId: string };
+
+/** What reaches Discord; `deleted` channels refuse like Discord does. */
+function recordingSender() {
+  const sent: Sent[] = [];
+  const byKey = new Map<string, Sent>();
+  const deleted = new Set<string>();
+  const sender: MessageSender = {
+    async send(channelId, message, dedupeKey) {
+      if (deleted.has(channelId)) throw new DeliveryError('unknown-channel', `the channel <#${channelId}> no longer exists`);
+      const repeat = dedupeKey ? byKey.get(dedupeKey) : undefined;
+      if (repeat) return { messageId: repeat.messageId, channelId };
+      const entry = { channelId, message, messageId: `m${sent.length + 1}` };
+      sent.push(entry);
+      if (dedupeKey) byKey.set(dedupeKey, entry);
+      return { messageId: entry.messageId, channelId };
+    },
+    async sendDirect(userId, message, dedupeKey) {
+      return sender.send(`dm-${userId}`, message, dedupeKey);
+    },
+    async edit() {},
+    async guildName() {
+      return 'Study group';
+    },
+  };
+  return { sender, sent, deleted };
+}
+
+let knowledge: KnowledgeBase;
+let questions: QuestionBank;
+beforeAll(async () => {
+  knowledge = await loadKnowledgeBase();
+  questions = await loadQuestionBank(knowledge.skills);
+});
+
+describe.each(testEngines)('scheduled posts on %s', (engine) => {
+  let handle: DatabaseHandle;
+  let now: Date;
+  let guild = 0;
+  const config = parseConfig({ DEFAULT_TIMEZONE: 'UTC' });
+  const processOf = (owner: string, sender: MessageSender) =>
+    createStudyServices({ config, database: handle, knowledge, questions, sender, clock: () => now, timers: systemTimers, logger: silentLogger, owner });
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+  });
+  afterAll(async () => handle?.close());
+
+  /** A server configured at `configuredAt` to post a daily tip at 09:00 in `timezone`. */
+  async function server(timezone: string, configuredAt: Date, patch: Record<string, unknown> = { dailyTipTime: '09:00' }) {
+    const guildId = `g-${engine}-${++guild}`;
+    now = configuredAt;
+    const { settings } = processOf('setup', recordingSender().sender);
+    await settings.update(guildId, { announcementChannelId: `announcements-${guild}`, timezone, ...patch });
+    return guildId;
+  }
+
+  it('posts a due tip once, however many processes run at once', async () => {
+    const guildId = await server('Europe/Berlin', new Date('2026-11-30T10:00:00Z'));
+    const discord = recordingSender();
+    const processes = ['a', 'b', 'c', 'd'].map((owner) => processOf(owner, discord.sender));
+    now = new Date('2026-12-01T08:00:30Z'); // 09:00:30 in Berlin
+    const outcomes = (await Promise.all(processes.map((p) => p.scheduledPosts.runDue()))).flat().filter((o) => o.guildId === guildId);
+    expect(outcomes).toEqual([{ guildId, kind: 'daily-tip', slot: '2026-12-01', outcome: 'sent' }]);
+    expect(discord.sent.filter((s) => s.channelId.startsWith('announcements'))).toHaveLength(1);
+    expect(discord.sent[0].message.content).toContain('Tip of the day');
+    // Later the same day nothing more; the next local day once more.
+    now = new Date('2026-12-01T20:00:00Z');
+    expect((await processes[0].scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
+    now = new Date('2026-12-02T08:01:00Z');
+    expect((await processes[1].scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([{ slot: '2026-12-02', outcome: 'sent' }]);
+  });
+
+  it('posts once after a process died between its claim and its send, when the lease ends', async () => {
+    const guildId = await server('UTC', new Date('2026-11-30T10:00:00Z'));
+    now = new Date('2026-12-01T09:00:10Z');
+    const discord = recordingSender();
+    // The first process claims and dies before sending.
+    await processOf('dead', discord.sender).claims.claim({ job: 'daily-tip', scope: guildId, slot: '2026-12-01' }, new Date('2026-12-01T09:00:00Z'));
+    const survivor = processOf('survivor', discord.sender);
+    expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
+    expect(discord.sent).toHaveLength(0);
+    now = new Date('2026-12-01T09:03:00Z'); // past the 2-minute lease
+    expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([{ outcome: 'sent' }]);
+    expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
+    expect(discord.sent).toHaveLength(1);
+  });
+
+  it('cannot post twice when the dead process had sent before it died: the retry repeats the dedupe key', async () => {
+    const guildId = await server('UTC', new Date('2026-11-30T10:00:00Z'), { dailyQuizTime: '09:00' });
+    now = new Date('2026-12-01T09:00:10Z');
+    const discord = recordingSender();
+    const dying = processOf('dying', discord.sender);
+    // It claims and sends, and dies before recording the send.
+    await dying.claims.claim({ job: 'daily-quiz', scope: guildId, slot: '2026-12-01' }, new Date('2026-12-01T09:00:00Z'));
+    await dying.quizPosts.postDaily(guildId, 'announcements', '2026-12-01', `daily-quiz:${guildId}:2026-12-01`);
+    now = new Date('2026-12-01T09:03:00Z');
+    const outcomes = await processOf('survivor', discord.sender).scheduledPosts.runDue();
+    expect(outcomes.filter((o) => o.guildId === guildId)).toMatchObject([{ kind: 'daily-quiz', outcome: 'sent' }]);
+    expect(discord.sent).toHaveLength(1);
+  });
+
+  it('sends a post missed by a 3-hour outage once, marked delayed, and none of a 2-day outage', async () => {
+    const threeHours = await server('UTC', new Date('2026-11-30T10:00:00Z'));
+    const discord = recordingSender();
+    const bot = processOf('bot', discord.sender);
+    now = new Date('2026-12-01T12:00:00Z');
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === threeHours)).toEqual([{ guildId: threeHours, kind: 'daily-tip', slot: '2026-12-01', outcome: 'delayed' }]);
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === threeHours)).toEqual([]);
+    const status = await bot.scheduledPosts.status(threeHours);
+    expect(status.find((s) => s.kind === 'daily-tip')).toMatchObject({ last: { status: 'sent', delayed: true }, next: { slot: '2026-12-02' } });
+
+    const twoDays = await server('UTC', new Date('2026-11-30T10:00:00Z'));
+    now = new Date('2026-12-03T08:00:00Z');
+    const outcomes = (await bot.scheduledPosts.runDue()).filter((o) => o.guildId === twoDays);
+    expect(outcomes.map((o) => [o.slot, o.outcome])).toEqual([
+      ['2026-12-01', 'skipped'],
+      ['2026-12-02', 'skipped'],
+    ]);
+    expect(discord.sent.filter((s) => s.channelId === `announcements-${guild}`)).toHaveLength(0);
+  });
+
+  it('posts a daily 09:00 once per local day across daylight saving in Europe/Berlin and America/New_York', async () => {
+    for (const [timezone, start] of [
+      ['Europe/Berlin', '2026-03-27T12:00:00Z'],
+      ['America/New_York', '2026-10-30T12:00:00Z'],
+    ] as const) {
+      const guildId = await server(timezone, new Date(start));
+      const discord = recordingSender();
+      const bot = processOf('bot', discord.sender);
+      const sentAt: string[] = [];
+      // Every 10 minutes over four days, as the bot's job (every minute) would.
+      for (let t = new Date(start).getTime(); t < new Date(start).getTime() + 4 * DAY; t += 10 * 60_000) {
+        now = new Date(t);
+        for (const outcome of await bot.scheduledPosts.runDue()) if (outcome.guildId === guildId) sentAt.push(`${outcome.slot} ${now.toISOString()}`);
+      }
+      expect(sentAt).toEqual(
+        timezone === 'Europe/Berlin'
+          ? ['2026-03-28 2026-03-28T08:00:00.000Z', '2026-03-29 2026-03-29T07:00:00.000Z', '2026-03-30 2026-03-30T07:00:00.000Z', '2026-03-31 2026-03-31T07:00:00.000Z']
+          : // 09:00 EDT is 13:00 UTC; from 1 November, 09:00 EST is 14:00 UTC.
+            ['2026-10-30 2026-10-30T13:00:00.000Z', '2026-10-31 2026-10-31T13:00:00.000Z', '2026-11-01 2026-11-01T14:00:00.000Z', '2026-11-02 2026-11-02T14:00:00.000Z'],
+      );
+    }
+  });
+
+  it('fails a post whose channel was deleted, with the reason, and does not retry it', async () => {
+    const guildId = await server('UTC', new Date('2026-11-30T10:00:00Z'));
+    const discord = recordingSender();
+    discord.deleted.add(`announcements-${guild}`);
+    const bot = processOf('bot', discord.sender);
+    now = new Date('2026-12-01T09:00:30Z');
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([
+      { outcome: 'failed', reason: expect.stringContaining('no longer exists') },
+    ]);
+    now = new Date('2026-12-01T09:05:00Z');
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
+    expect((await bot.scheduledPosts.status(guildId)).find((s) => s.kind === 'daily-tip')?.last).toMatchObject({ status: 'failed' });
+  });
+});
