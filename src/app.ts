@@ -35,6 +35,7 @@ import { QuizPosts, quizSweepJob } from './bot/quiz-posts.ts';
 import { restSender } from './bot/discord-sender.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
+import { ReminderService } from './reminders/reminder-service.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -166,6 +167,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     quizPosts,
     quizStandings: new QuizStandings(database.db, clock),
     readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
+    reminders: new ReminderService(database.db, clock, settings),
   };
   const router = createRouter(commands, context);
 

@@ -7,11 +7,11 @@ import type { Database } from '../db/client.ts';
 import { EXAM_DATE_KINDS, examDates, memberSettings, reminders } from '../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { ok, refused, type Result } from '../result.ts';
-import type { GuildSettingsService } from '../settings/guild-settings.ts';
+import type { GuildSettings, GuildSettingsService } from '../settings/guild-settings.ts';
 import { canonicalTimezone } from '../timezone.ts';
 import { sharedTextProblems } from '../tips/tip-text.ts';
 import { nextOccurrence, parseWhen, type ReminderSchedule } from './when.ts';
-import { examReminders, examSummary, parseExamDate, type ExamDateKind } from './exam-dates.ts';
+import { examReminders, examSummary, parseExamDate, type ExamDateKind, type ExamRules } from './exam-dates.ts';
 
 export const REMINDER_TEXT_MAX = 500;
 /** Active reminders a member may have in one server; the exam countdown does not count. */
@@ -37,6 +37,7 @@ export type ExamDateSet = {
   kind: ExamDateKind;
   date: string;
   timezone: string;
+  rules: ExamRules;
   /** examSummary's line, e.g. "Voucher: bought Mon 1 Mar 2027, expires ... (valid 6 months)". */
   line: string;
   expires?: string;
@@ -45,6 +46,9 @@ export type ExamDateSet = {
 };
 
 export type ExamStatusEntry = { kind: ExamDateKind; date: string; line: string; expires?: string; next?: Reminder };
+
+/** /exam status: the server's validity rules, the member's timezone, and each date saved. */
+export type ExamStatus = { timezone: string; rules: ExamRules; dates: ExamStatusEntry[] };
 
 /** The member a reminder belongs to. */
 export type ReminderOwner = { id: string };
@@ -88,6 +92,10 @@ export function scheduleFromJson(json: unknown): ReminderSchedule {
 function typedBack(text: string): string {
   const plain = text.replace(/`/g, "'").replace(/\s+/g, ' ').trim();
   return `\`${plain.length > 40 ? `${plain.slice(0, 39)}…` : plain}\``;
+}
+
+function rulesOf(settings: GuildSettings): ExamRules {
+  return { voucherMonths: settings.voucherMonths, certificateYears: settings.certificateYears };
 }
 
 function toReminder(row: ReminderRow): Reminder {
@@ -204,7 +212,7 @@ export class ReminderService {
     if (!parsed.ok) return parsed;
     const date = parsed.value;
     const [timezone, settings] = await Promise.all([this.timezoneOf(guildId, member.id), this.settings.get(guildId)]);
-    const rules = { voucherMonths: settings.voucherMonths, certificateYears: settings.certificateYears };
+    const rules = rulesOf(settings);
     const now = this.now();
     const planned = examReminders(kind, date, timezone, rules, now);
     const scheduled = await this.db.transaction(async (tx) => {
@@ -237,6 +245,7 @@ export class ReminderService {
       kind,
       date,
       timezone,
+      rules,
       line: summary.line,
       ...(summary.expires ? { expires: summary.expires } : {}),
       scheduled: scheduled.map(toReminder).sort((a, b) => a.nextAt.getTime() - b.nextAt.getTime()),
@@ -244,24 +253,26 @@ export class ReminderService {
   }
 
   /** Each date the member saved, in the order exam, voucher, certified, with its next reminder. */
-  async examStatus(guildId: string, userId: string): Promise<ExamStatusEntry[]> {
-    const [dates, settings, pending] = await Promise.all([
+  async examStatus(guildId: string, userId: string): Promise<ExamStatus> {
+    const [dates, settings, timezone, pending] = await Promise.all([
       this.db.select().from(examDates).where(and(eq(examDates.guildId, guildId), eq(examDates.userId, userId))),
       this.settings.get(guildId),
+      this.timezoneOf(guildId, userId),
       this.db
         .select()
         .from(reminders)
         .where(and(eq(reminders.guildId, guildId), eq(reminders.userId, userId), isNotNull(reminders.nextAt), like(reminders.source, 'exam:%')))
         .orderBy(asc(reminders.nextAt), asc(reminders.id)),
     ]);
-    const rules = { voucherMonths: settings.voucherMonths, certificateYears: settings.certificateYears };
-    return EXAM_DATE_KINDS.flatMap((kind) => {
+    const rules = rulesOf(settings);
+    const entries = EXAM_DATE_KINDS.flatMap((kind) => {
       const saved = dates.find((row) => row.kind === kind);
       if (!saved) return [];
       const summary = examSummary(kind, saved.date, rules);
       const next = pending.find((row) => row.source.startsWith(`exam:${kind}:`));
       return [{ kind, date: saved.date, line: summary.line, ...(summary.expires ? { expires: summary.expires } : {}), ...(next ? { next: toReminder(next) } : {}) }];
     });
+    return { timezone, rules, dates: entries };
   }
 
   private activeOf(guildId: string, userId: string) {

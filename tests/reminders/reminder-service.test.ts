@@ -130,7 +130,7 @@ describe.each(testEngines)('ReminderService on %s', (engine) => {
     const set = await service.setExamDate('g-exam', member('u1'), 'exam', '2027-01-15', 'c-study');
     expect(set.ok).toBe(true);
     if (!set.ok) return;
-    expect(set.value).toMatchObject({ kind: 'exam', date: '2027-01-15', timezone: 'Europe/Berlin', line: 'Exam: Fri 15 Jan 2027' });
+    expect(set.value).toMatchObject({ kind: 'exam', date: '2027-01-15', timezone: 'Europe/Berlin', rules: { voucherMonths: 6, certificateYears: 3 }, line: 'Exam: Fri 15 Jan 2027' });
     // 30 days before (16 Dec) is after now; all seven are still ahead.
     expect(set.value.scheduled.map((r) => r.nextAt.toISOString())).toEqual([
       '2026-12-16T08:00:00.000Z',
@@ -190,13 +190,13 @@ describe.each(testEngines)('ReminderService on %s', (engine) => {
 
   it('shows each saved date with its next reminder in /exam status order', async () => {
     now = new Date('2026-11-30T09:00:00Z');
-    expect(await service.examStatus('g-status', 'u1')).toEqual([]);
+    expect(await service.examStatus('g-status', 'u1')).toEqual({ timezone: 'Europe/Berlin', rules: { voucherMonths: 6, certificateYears: 3 }, dates: [] });
     await service.setExamDate('g-status', member('u1'), 'certified', '2024-01-10', 'c1');
     await service.setExamDate('g-status', member('u1'), 'exam', '2026-12-03', 'c1');
-    const status = await service.examStatus('g-status', 'u1');
+    const { dates: status } = await service.examStatus('g-status', 'u1');
     expect(status.map((s) => s.kind)).toEqual(['exam', 'certified']);
     expect(status[0]).toMatchObject({ date: '2026-12-03', line: 'Exam: Thu 3 Dec 2026', next: { nextAt: new Date('2026-12-02T08:00:00Z') } });
     expect(status[1]).toMatchObject({ date: '2024-01-10', expires: '2027-01-10', next: { nextAt: new Date('2026-12-11T08:00:00Z') } });
-    expect(await service.examStatus('g-status', 'u2')).toEqual([]);
+    expect((await service.examStatus('g-status', 'u2')).dates).toEqual([]);
   });
 });
