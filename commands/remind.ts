@@ -30,7 +30,7 @@ const data = new SlashCommandBuilder()
     sub
       .setName('delete')
       .setDescription('Delete one of your reminders')
-      .addIntegerOption((o) => o.setName('id').setDescription('The reminder\'s number (see /remind list)').setRequired(true).setAutocomplete(true)),
+      .addIntegerOption((o) => o.setName('id').setDescription('The reminder\'s number (see /remind list)').setRequired(true).setMinValue(1).setAutocomplete(true)),
   )
   .addSubcommand((sub) =>
     sub

@@ -17,6 +17,7 @@ export const REMINDER_TEXT_MAX = 500;
 /** Active reminders a member may have in one server; the exam countdown does not count. */
 export const MAX_ACTIVE_REMINDERS = 25;
 export const MEMBER_SOURCE = 'member';
+const MAX_ID = 2 ** 31 - 1;
 
 export type ReminderRow = typeof reminders.$inferSelect;
 
@@ -195,7 +196,8 @@ export class ReminderService {
 
   /** Deletes one of the member's own active reminders. */
   async delete(guildId: string, userId: string, id: number): Promise<Result<Reminder, string>> {
-    const [row] = Number.isSafeInteger(id)
+    // Ids are PostgreSQL integers: a larger number typed in Discord names no reminder.
+    const [row] = Number.isInteger(id) && id >= 1 && id <= MAX_ID
       ? await this.db.delete(reminders).where(and(this.activeOf(guildId, userId), eq(reminders.id, id))).returning()
       : [];
     if (!row) return refused(`You have no active reminder #${id}. \`/remind list\` shows yours with their numbers.`);

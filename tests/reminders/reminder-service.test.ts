@@ -121,7 +121,7 @@ describe.each(testEngines)('ReminderService on %s', (engine) => {
     expect(await service.delete('g-list', 'u1', sooner.ok ? sooner.value.id : -1)).toMatchObject({ ok: true, value: { text: 'Sooner' } });
     expect((await service.list('g-list', 'u1')).map((r) => r.text)).toEqual(['Later']);
     expect((await service.delete('g-list', 'u1', sooner.ok ? sooner.value.id : -1)).ok).toBe(false);
-    expect((await service.delete('g-list', 'u1', Number.NaN)).ok).toBe(false);
+    for (const id of [Number.NaN, 0, 2 ** 40]) expect((await service.delete('g-list', 'u1', id)).ok).toBe(false);
     expect(later.ok).toBe(true);
   });
 
