@@ -32,6 +32,7 @@ import { restSender } from './bot/discord-sender.ts';
 import { scheduledPostsJob } from './bot/scheduled-posts.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
+import { ReminderService } from './reminders/reminder-service.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -167,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     scheduledPosts,
     quizStandings: new QuizStandings(database.db, clock),
     readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
+    reminders: new ReminderService(database.db, clock, settings),
   };
   const router = createRouter(commands, context);
 

@@ -26,6 +26,7 @@ import type { QuizService } from '../quiz/quiz-service.ts';
 import type { QuizBankService } from '../quiz/quiz-banks.ts';
 import type { QuizPosts } from './quiz-posts.ts';
 import type { ScheduledPosts } from './scheduled-posts.ts';
+import type { ReminderService } from '../reminders/reminder-service.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -51,6 +52,8 @@ export type BotContext = {
   quizStandings: QuizStandings;
   /** /progress: a member's exam readiness. */
   readiness: ReadinessService;
+  /** /remind and /exam: members' reminders, timezones and exam dates. */
+  reminders: ReminderService;
 };
 
 /**

@@ -9,7 +9,7 @@ const EPHEMERAL = 1 << 6;
 describe('the command loader', () => {
   it('loads every command of commands/', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()].sort()).toEqual(['config', 'grade', 'leaderboard', 'mockexam', 'privacy', 'problems', 'progress', 'quiz', 'tip']);
+    expect([...commands.keys()].sort()).toEqual(['config', 'exam', 'grade', 'leaderboard', 'mockexam', 'privacy', 'problems', 'progress', 'quiz', 'remind', 'tip']);
   });
 
   it('registers every command as Discord will enforce it: server-only where required, default permissions as declared', async () => {
