@@ -45,7 +45,7 @@ async function handleComponent(interaction: MessageComponentInteraction, ctx: Bo
   }
   const deleted = await ctx.privacy.deleteMemberData(interaction.guildId, interaction.user.id);
   await interaction.update({
-    content: `Deleted: ${deleted.submissions} grade${deleted.submissions === 1 ? '' : 's'}, ${deleted.timedAttempts} timed attempt${deleted.timedAttempts === 1 ? '' : 's'}, ${deleted.standings} leaderboard place${deleted.standings === 1 ? '' : 's'}, ${deleted.tipProposals} tip proposal${deleted.tipProposals === 1 ? '' : 's'}, ${deleted.quizAnswers} quiz answer${deleted.quizAnswers === 1 ? '' : 's'} (with your spaced-repetition schedule).`,
+    content: `Deleted: ${deleted.submissions} grade${deleted.submissions === 1 ? '' : 's'}, ${deleted.timedAttempts} timed attempt${deleted.timedAttempts === 1 ? '' : 's'}, ${deleted.standings} leaderboard place${deleted.standings === 1 ? '' : 's'}, ${deleted.tipProposals} tip proposal${deleted.tipProposals === 1 ? '' : 's'}, ${deleted.quizAnswers} quiz answer${deleted.quizAnswers === 1 ? '' : 's'} (with your spaced-repetition schedule), ${deleted.reminders} reminder${deleted.reminders === 1 ? '' : 's'} (with your exam dates and timezone).`,
     components: [],
   });
 }

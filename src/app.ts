@@ -32,7 +32,6 @@ import { restSender } from './bot/discord-sender.ts';
 import { scheduledPostsJob } from './bot/scheduled-posts.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
-import { ReminderService } from './reminders/reminder-service.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -98,7 +97,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     allowedMentions: { parse: [] },
     ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
   });
-  const { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, scheduledPosts } = createStudyServices({
+  const { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, reminders, scheduledPosts } = createStudyServices({
     config,
     database,
     knowledge,
@@ -168,7 +167,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     scheduledPosts,
     quizStandings: new QuizStandings(database.db, clock),
     readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
-    reminders: new ReminderService(database.db, clock, settings),
+    reminders,
   };
   const router = createRouter(commands, context);
 

@@ -15,6 +15,7 @@ import type { QuestionBank } from './quiz/question-bank.ts';
 import { QuizBankService } from './quiz/quiz-banks.ts';
 import { QuizService } from './quiz/quiz-service.ts';
 import { GuildSettingsService } from './settings/guild-settings.ts';
+import { ReminderService } from './reminders/reminder-service.ts';
 import type { KnowledgeBase } from './tips/knowledge-base.ts';
 import { TipService } from './tips/tip-service.ts';
 import { problemCatalog } from '../problems/index.ts';
@@ -43,8 +44,10 @@ export function createStudyServices(input: {
   const topicNames = new Map(knowledge.topics.map((t) => [t.id as string, t.name]));
   const quizPosts = new QuizPosts(sender, quiz, (id) => topicNames.get(id) ?? id, timers, logger);
   const claims = new RunClaims(database.db, clock, input.owner ?? `${hostname()}:${process.pid}`, DEFAULT_RUN_LEASE_MS);
+  const reminders = new ReminderService(database.db, clock, settings);
   const scheduledPosts = new ScheduledPosts({
     settings,
+    reminders,
     tips,
     quizPosts,
     mockExam,
@@ -55,5 +58,5 @@ export function createStudyServices(input: {
     logger,
     graceMs: config.postGraceMs,
   });
-  return { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, scheduledPosts };
+  return { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, reminders, scheduledPosts };
 }

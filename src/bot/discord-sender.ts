@@ -12,6 +12,8 @@ export type OutgoingMessage = {
   embeds?: Array<JsonConvertible | Record<string, unknown>>;
   components?: JsonConvertible[];
   files?: AttachmentBuilder[];
+  /** The only members the message may ping (a reminder pings its member); nobody else ever. */
+  mentionUsers?: string[];
 };
 
 export interface MessageSender {
@@ -63,7 +65,7 @@ function bodyOf(message: OutgoingMessage, dedupeKey?: string) {
     ...(message.components ? { components: message.components.map((c) => c.toJSON()) } : {}),
     ...(message.files ? { attachments: message.files.map((file, id) => ({ id, filename: file.name })) } : {}),
     // Text in these messages comes from members and files: it pings nobody.
-    allowed_mentions: { parse: [] },
+    allowed_mentions: { parse: [], ...(message.mentionUsers ? { users: message.mentionUsers } : {}) },
     ...(dedupeKey ? { nonce: nonceFor(dedupeKey), enforce_nonce: true } : {}),
   };
 }

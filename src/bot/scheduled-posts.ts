@@ -3,6 +3,7 @@
 // so it is posted once across processes and restarts; a slot missed while nothing ran is sent
 // late within the grace window, marked delayed, and skipped after it. Discord's refusals (channel
 // deleted, permission missing) fail the slot with the reason, shown by /config; no endless retries.
+// Members' reminders go out the same way, each occurrence claimed once.
 import type { Clock } from '../clock.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import type { Job } from '../jobs/job.ts';
@@ -10,9 +11,10 @@ import type { Claim, RunClaims, RunRecord } from '../jobs/run-claims.ts';
 import type { Logger } from '../log.ts';
 import type { MockExamService } from '../mockexam/mock-exam-service.ts';
 import { addWeeks } from '../mockexam/week.ts';
-import { DEFAULT_GRACE_MS, LOOKBACK_MS, nextSlot, POST_KINDS, slotsBetween, triage, type PostKind, type Slot } from '../reminders/post-slots.ts';
+import { DEFAULT_GRACE_MS, LOOKBACK_MS, nextSlot, ON_TIME_MS, POST_KINDS, slotsBetween, triage, type PostKind, type Slot } from '../reminders/post-slots.ts';
 import type { GuildSettings, GuildSettingsService } from '../settings/guild-settings.ts';
 import type { TipService } from '../tips/tip-service.ts';
+import type { ReminderRow, ReminderService } from '../reminders/reminder-service.ts';
 import { DeliveryError, type MessageSender, type OutgoingMessage } from './discord-sender.ts';
 import type { QuizPosts } from './quiz-posts.ts';
 import { weekBoardMessage } from './ui/exam-messages.ts';
@@ -22,6 +24,7 @@ import { asText } from './ui/member-text.ts';
 
 export type ScheduledPostsDeps = {
   settings: GuildSettingsService;
+  reminders: ReminderService;
   tips: TipService;
   quizPosts: QuizPosts;
   mockExam: MockExamService;
@@ -33,7 +36,7 @@ export type ScheduledPostsDeps = {
   graceMs?: number;
 };
 
-export type PostOutcome = { guildId: string; kind: PostKind; slot: string; outcome: 'sent' | 'delayed' | 'failed' | 'skipped'; reason?: string };
+export type PostOutcome = { guildId: string; kind: PostKind | 'reminder'; slot: string; outcome: 'sent' | 'delayed' | 'failed' | 'skipped'; reason?: string };
 
 export type PostStatus = { kind: PostKind; time: string | null; next?: Slot; last?: RunRecord };
 
@@ -83,7 +86,59 @@ export class ScheduledPosts {
         }
       }
     }
+    for (const reminder of await this.deps.reminders.due()) {
+      const outcome = await this.remind(reminder, now);
+      if (outcome) outcomes.push(outcome);
+    }
     return outcomes;
+  }
+
+  /** One occurrence of a reminder: claimed like a post, sent, then the reminder moves on. */
+  private async remind(reminder: ReminderRow, now: Date): Promise<PostOutcome | undefined> {
+    const occurrence = reminder.nextAt!;
+    const key = { job: 'reminder', scope: `reminder:${reminder.id}`, slot: occurrence.toISOString() };
+    const base = { guildId: reminder.guildId, kind: 'reminder' as const, slot: key.slot };
+    const late = now.getTime() - occurrence.getTime();
+    if (late > this.graceMs) {
+      const reason = `missed: no process ran within ${Math.round(this.graceMs / 3_600_000)} hours of its time`;
+      const recorded = await this.deps.claims.skip(key, occurrence, reason);
+      await this.deps.reminders.advance(reminder, occurrence);
+      if (!recorded) return undefined;
+      this.deps.logger.warn({ ...base, reminder: reminder.id }, 'reminder skipped: too late');
+      return { ...base, outcome: 'skipped', reason };
+    }
+    const claim = await this.deps.claims.claim(key, occurrence);
+    if (!claim) {
+      // Sent (or given up) by a process that stopped before moving the reminder on.
+      const last = (await this.deps.claims.latest(key.scope, ['reminder'])).get('reminder');
+      if (last && last.slot === key.slot && last.status !== 'claimed') await this.deps.reminders.advance(reminder, occurrence);
+      return undefined;
+    }
+    const delayed = late > ON_TIME_MS;
+    const dedupeKey = `reminder:${reminder.id}:${key.slot}`;
+    const lines = [`⏰ <@${reminder.userId}> ${asText(reminder.text, 600)}`];
+    if (delayed) lines.push(`-# Late: due <t:${Math.floor(occurrence.getTime() / 1000)}:f>, when the bot was not running.`);
+    const message: OutgoingMessage = { content: lines.join('\n'), mentionUsers: [reminder.userId] };
+    try {
+      let sent: { messageId: string };
+      try {
+        sent = reminder.dm ? await this.deps.sender.sendDirect(reminder.userId, message, dedupeKey) : await this.deps.sender.send(reminder.channelId, message, dedupeKey);
+      } catch (error) {
+        if (!(error instanceof DeliveryError && error.reason === 'dms-closed')) throw error;
+        // Closed DMs: the channel where it was set, saying why.
+        const note = `-# Sent here because your direct messages are closed to this server's members.`;
+        sent = await this.deps.sender.send(reminder.channelId, { ...message, content: `${message.content}\n${note}` }, `${dedupeKey}:channel`);
+      }
+      await this.deps.claims.complete(claim, { messageId: sent.messageId, delayed });
+      await this.deps.reminders.advance(reminder, occurrence);
+      return { ...base, outcome: delayed ? 'delayed' : 'sent' };
+    } catch (error) {
+      const reason = error instanceof DeliveryError ? error.message : 'the bot failed to send it (the log has the details)';
+      await this.deps.claims.fail(claim, reason);
+      await this.deps.reminders.advance(reminder, occurrence);
+      this.deps.logger[error instanceof DeliveryError ? 'warn' : 'error']({ ...base, err: error, reason }, 'reminder failed');
+      return { ...base, outcome: 'failed', reason };
+    }
   }
 
   /** Each post's time, next slot and last outcome in a server, for /config. */

@@ -1,10 +1,10 @@
 // What the bot keeps about one member in one server, and its deletion on request.
 import { and, eq, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { communityTips, quizAnswers, quizCards, quizPosts, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
+import { communityTips, examDates, memberSettings, quizAnswers, quizCards, quizPosts, reminders, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
 import type { UploadStore } from '../submissions/upload-store.ts';
 
-export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number; quizAnswers: number };
+export type DeletedMemberData = { submissions: number; timedAttempts: number; standings: number; tipProposals: number; quizAnswers: number; reminders: number };
 
 export class PrivacyService {
   constructor(
@@ -16,7 +16,8 @@ export class PrivacyService {
    * Deletes a member's submissions (and their uploaded files still waiting), timed attempts and
    * places in recorded standings, and their tip proposals that were not approved (approved tips
    * became part of the server's knowledge base), quiz answers, spaced-repetition cards and private
-   * reviews (posts in channels stay; their counts are what others saw). Other members keep their ranks: closed standings
+   * reviews (posts in channels stay; their counts are what others saw), reminders, exam dates and
+   * the member's timezone. Other members keep their ranks: closed standings
    * are not recomputed.
    */
   async deleteMemberData(guildId: string, userId: string): Promise<DeletedMemberData> {
@@ -45,7 +46,14 @@ export class PrivacyService {
       await tx.delete(quizPosts).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.askedBy, userId), eq(quizPosts.kind, 'review')));
       // Channel posts keep their question but forget who asked.
       await tx.update(quizPosts).set({ askedBy: null }).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.askedBy, userId)));
+      const deletedReminders = await tx
+        .delete(reminders)
+        .where(and(eq(reminders.guildId, guildId), eq(reminders.userId, userId)))
+        .returning({ id: reminders.id });
+      await tx.delete(examDates).where(and(eq(examDates.guildId, guildId), eq(examDates.userId, userId)));
+      await tx.delete(memberSettings).where(and(eq(memberSettings.guildId, guildId), eq(memberSettings.userId, userId)));
       return {
+        reminders: deletedReminders.length,
         quizAnswers: deletedAnswers.length,
         submissions: deletedSubmissions.length,
         timedAttempts: deletedAttempts.length,

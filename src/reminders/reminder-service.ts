@@ -2,12 +2,12 @@
 // service only stores them: a reminder is due when `next_at <= now`, and the delivery job sends it
 // and moves `next_at` to `nextOccurrence(scheduleFromJson(schedule), timezone, <the occurrence
 // sent>)`, null for a one-off.
-import { and, asc, count, eq, isNotNull, like, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, like, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { EXAM_DATE_KINDS, examDates, memberSettings, reminders } from '../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { ok, refused, type Result } from '../result.ts';
-import type { GuildSettings, GuildSettingsService } from '../settings/guild-settings.ts';
+import { TIME_OF_DAY, type GuildSettings, type GuildSettingsService } from '../settings/guild-settings.ts';
 import { canonicalTimezone } from '../timezone.ts';
 import { sharedTextProblems } from '../tips/tip-text.ts';
 import { nextOccurrence, parseWhen, type ReminderSchedule } from './when.ts';
@@ -64,8 +64,6 @@ export function scheduleToJson(schedule: ReminderSchedule): Record<string, unkno
   return schedule.kind === 'once' ? { kind: 'once', at: schedule.at.toISOString() } : { ...schedule };
 }
 
-const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 /** Reads `reminders.schedule` back; a malformed one is a bug in whatever wrote it, and throws. */
 export function scheduleFromJson(json: unknown): ReminderSchedule {
   const value = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown> | null;
@@ -78,10 +76,10 @@ export function scheduleFromJson(json: unknown): ReminderSchedule {
       return { kind: 'once', at };
     }
     case 'daily':
-      if (typeof value.time !== 'string' || !HH_MM.test(value.time)) throw malformed();
+      if (typeof value.time !== 'string' || !TIME_OF_DAY.test(value.time)) throw malformed();
       return { kind: 'daily', time: value.time };
     case 'weekly':
-      if (typeof value.time !== 'string' || !HH_MM.test(value.time)) throw malformed();
+      if (typeof value.time !== 'string' || !TIME_OF_DAY.test(value.time)) throw malformed();
       if (typeof value.weekday !== 'number' || !Number.isInteger(value.weekday) || value.weekday < 1 || value.weekday > 7) throw malformed();
       return { kind: 'weekly', weekday: value.weekday, time: value.time };
     default:
@@ -186,6 +184,28 @@ export class ReminderService {
         .returning();
       return ok(toReminder(row));
     });
+  }
+
+  /** Reminders due now, oldest first: the delivery reads them, claims each occurrence, and advances them. */
+  async due(limit = 200): Promise<ReminderRow[]> {
+    return this.db
+      .select()
+      .from(reminders)
+      .where(lte(reminders.nextAt, this.now()))
+      .orderBy(asc(reminders.nextAt))
+      .limit(limit);
+  }
+
+  /**
+   * Moves a reminder past an occurrence that was sent (or skipped): to its next occurrence, or
+   * nowhere for a one-off. Only from that occurrence, so a repeat of this call changes nothing.
+   */
+  async advance(row: ReminderRow, occurrence: Date): Promise<void> {
+    const next = nextOccurrence(scheduleFromJson(row.schedule), row.timezone, occurrence) ?? null;
+    await this.db
+      .update(reminders)
+      .set({ nextAt: next })
+      .where(and(eq(reminders.id, row.id), eq(reminders.nextAt, occurrence)));
   }
 
   /** The member's active reminders in this server, next first. */

@@ -5,7 +5,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asText } from '../../src/bot/ui/member-text.ts';
-import { quizAnswers, quizCards } from '../../src/db/schema.ts';
+import { quizAnswers, quizCards, reminders } from '../../src/db/schema.ts';
 import { loadQuestionBank, type Question } from '../../src/quiz/question-bank.ts';
 import { loadKnowledgeBase } from '../../src/tips/knowledge-base.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -277,10 +277,13 @@ describe('/quiz settings, the daily question and member data', () => {
     await click(message, read(message).wrongButton, member);
     const cardsOf = async () => (await bot.app.database.db.select().from(quizCards)).filter((c) => c.userId === member.user.id);
     expect(await cardsOf()).toHaveLength(1);
+    await (await bot.fake.slashCommand({ name: 'remind', subcommand: 'add', member, options: { when: 'in 2h', text: 'Review' } })).response();
     const prompt = await (await bot.fake.slashCommand({ name: 'privacy', subcommand: 'delete-my-data', member })).waitForMessage();
     const confirm = buttonsOf(prompt).find((b) => b.label === 'Delete my data')!;
     const deleted = await click(prompt, confirm, member);
     expect(deleted.data.content).toContain('1 quiz answer');
+    expect(deleted.data.content).toContain('1 reminder');
+    expect((await bot.app.database.db.select().from(reminders)).filter((r) => r.userId === member.user.id)).toEqual([]);
     expect(await cardsOf()).toEqual([]);
     expect((await bot.app.database.db.select().from(quizAnswers)).filter((a) => a.userId === member.user.id)).toEqual([]);
     // The post itself stays, with the count others saw.
