@@ -12,6 +12,9 @@ import { loadQuestionBank, type QuestionBank } from '../../src/quiz/question-ban
 import { createStudyServices } from '../../src/study-services.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/tips/knowledge-base.ts';
 import { openTestDatabase, testEngines } from '../support/db.ts';
+import { submissions } from '../../src/db/schema.ts';
+import { rotatingProblemSet } from '../../src/mockexam/problem-set.ts';
+import { problemCatalog } from '../../problems/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -80,8 +83,9 @@ describe.each(testEngines)('scheduled posts on %s', (engine) => {
     now = new Date('2026-12-01T08:00:30Z'); // 09:00:30 in Berlin
     const outcomes = (await Promise.all(processes.map((p) => p.scheduledPosts.runDue()))).flat().filter((o) => o.guildId === guildId);
     expect(outcomes).toEqual([{ guildId, kind: 'daily-tip', slot: '2026-12-01', outcome: 'sent' }]);
-    expect(discord.sent.filter((s) => s.channelId.startsWith('announcements'))).toHaveLength(1);
-    expect(discord.sent[0].message.content).toContain('Tip of the day');
+    const mine = discord.sent.filter((sent) => sent.channelId === `announcements-${guild}`);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].message.content).toContain('Tip of the day');
     // Later the same day nothing more; the next local day once more.
     now = new Date('2026-12-01T20:00:00Z');
     expect((await processes[0].scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
@@ -97,11 +101,12 @@ describe.each(testEngines)('scheduled posts on %s', (engine) => {
     await processOf('dead', discord.sender).claims.claim({ job: 'daily-tip', scope: guildId, slot: '2026-12-01' }, new Date('2026-12-01T09:00:00Z'));
     const survivor = processOf('survivor', discord.sender);
     expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
-    expect(discord.sent).toHaveLength(0);
+    const mine = () => discord.sent.filter((sent) => sent.channelId === `announcements-${guild}`);
+    expect(mine()).toHaveLength(0);
     now = new Date('2026-12-01T09:03:00Z'); // past the 2-minute lease
     expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([{ outcome: 'sent' }]);
     expect((await survivor.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([]);
-    expect(discord.sent).toHaveLength(1);
+    expect(mine()).toHaveLength(1);
   });
 
   it('cannot post twice when the dead process had sent before it died: the retry repeats the dedupe key', async () => {
@@ -111,11 +116,12 @@ describe.each(testEngines)('scheduled posts on %s', (engine) => {
     const dying = processOf('dying', discord.sender);
     // It claims and sends, and dies before recording the send.
     await dying.claims.claim({ job: 'daily-quiz', scope: guildId, slot: '2026-12-01' }, new Date('2026-12-01T09:00:00Z'));
-    await dying.quizPosts.postDaily(guildId, 'announcements', '2026-12-01', `daily-quiz:${guildId}:2026-12-01`);
+    const channel = `announcements-${guild}`;
+    await dying.quizPosts.postDaily(guildId, channel, '2026-12-01', `daily-quiz:${guildId}:2026-12-01`);
     now = new Date('2026-12-01T09:03:00Z');
     const outcomes = await processOf('survivor', discord.sender).scheduledPosts.runDue();
     expect(outcomes.filter((o) => o.guildId === guildId)).toMatchObject([{ kind: 'daily-quiz', outcome: 'sent' }]);
-    expect(discord.sent).toHaveLength(1);
+    expect(discord.sent.filter((sent) => sent.channelId === channel)).toHaveLength(1);
   });
 
   it('sends a post missed by a 3-hour outage once, marked delayed, and none of a 2-day outage', async () => {
@@ -159,6 +165,42 @@ describe.each(testEngines)('scheduled posts on %s', (engine) => {
             ['2026-10-30 2026-10-30T13:00:00.000Z', '2026-10-31 2026-10-31T13:00:00.000Z', '2026-11-01 2026-11-01T14:00:00.000Z', '2026-11-02 2026-11-02T14:00:00.000Z'],
       );
     }
+  });
+
+  it('posts on Monday last week\'s standings card and winners, and this week\'s five problems', async () => {
+    const guildId = await server('UTC', new Date('2026-11-25T10:00:00Z'), { weeklyPostTime: '08:00' });
+    for (const [userId, userName, points] of [
+      ['u-ada', 'Ada', 5],
+      ['u-bob', 'Bob *the builder*', 3],
+    ] as const) {
+      await handle.db.insert(submissions).values({
+        guildId,
+        userId,
+        userName,
+        problemId: rotatingProblemSet('2026-W48', problemCatalog)[4],
+        weight: 5,
+        week: '2026-W48',
+        status: 'graded',
+        points,
+        fileName: 'model.h5',
+        fileSha256: `${userId}-${points}`,
+        fileSize: 1,
+        createdAt: new Date('2026-11-26T10:00:00Z'),
+      });
+    }
+    const discord = recordingSender();
+    const bot = processOf('bot', discord.sender);
+    now = new Date('2026-11-30T08:00:30Z'); // Monday of 2026-W49
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toEqual([{ guildId, kind: 'weekly-post', slot: '2026-W49', outcome: 'sent' }]);
+    const post = discord.sent.find((sent) => sent.channelId === `announcements-${guild}`)!;
+    expect(post.message.content).toContain('**Mock exam 2026-W49 starts now.**');
+    for (const id of rotatingProblemSet('2026-W49', problemCatalog)) expect(post.message.content).toContain(`\`${id}\``);
+    expect(post.message.content).toContain('Winner of 2026-W48: <@u-ada> (Ada, 33.3). Congratulations!');
+    expect(post.message.files?.map((f) => f.name)).toEqual([expect.stringMatching(/\.png$/)]);
+    // Mock exams off: the Monday post fails with that reason instead of posting an empty board.
+    await bot.settings.update(guildId, { mockExamEnabled: false });
+    now = new Date('2026-12-07T08:00:30Z');
+    expect((await bot.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([{ outcome: 'failed', reason: 'mock exams are off on this server' }]);
   });
 
   it('fails a post whose channel was deleted, with the reason, and does not retry it', async () => {
