@@ -109,6 +109,7 @@ CREATE TABLE "scheduled_runs" (
 	"claimed_by" text,
 	"claimed_at" timestamp with time zone NOT NULL,
 	"lease_until" timestamp with time zone,
+	"sending_at" timestamp with time zone,
 	"takeovers" integer DEFAULT 0 NOT NULL,
 	"finished_at" timestamp with time zone,
 	"message_id" text,
@@ -121,7 +122,7 @@ ALTER TABLE "guild_settings" ADD COLUMN "quiz_open_minutes" integer DEFAULT 10 N
 ALTER TABLE "guild_settings" ADD COLUMN "daily_tip_time" text;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "daily_quiz_time" text;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "weekly_post_time" text;--> statement-breakpoint
-ALTER TABLE "guild_settings" ADD COLUMN "posts_changed_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "guild_settings" ADD COLUMN "posts_changed_at" jsonb;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "voucher_months" integer DEFAULT 6 NOT NULL;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "certificate_years" integer DEFAULT 3 NOT NULL;--> statement-breakpoint
 ALTER TABLE "quiz_bank_questions" ADD CONSTRAINT "quiz_bank_questions_bank_id_quiz_banks_id_fk" FOREIGN KEY ("bank_id") REFERENCES "public"."quiz_banks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

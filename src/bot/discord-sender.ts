@@ -63,7 +63,7 @@ function bodyOf(message: OutgoingMessage, dedupeKey?: string) {
     ...(message.content !== undefined ? { content: message.content } : {}),
     ...(message.embeds ? { embeds: message.embeds.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)) } : {}),
     ...(message.components ? { components: message.components.map((c) => c.toJSON()) } : {}),
-    ...(message.files ? { attachments: message.files.map((file, id) => ({ id, filename: file.name })) } : {}),
+    ...(message.files ? { attachments: message.files.map((file, id) => ({ id: String(id), filename: file.name })) } : {}),
     // Text in these messages comes from members and files: it pings nobody.
     allowed_mentions: { parse: [], ...(message.mentionUsers ? { users: message.mentionUsers } : {}) },
     ...(dedupeKey ? { nonce: nonceFor(dedupeKey), enforce_nonce: true } : {}),

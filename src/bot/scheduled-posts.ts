@@ -14,7 +14,7 @@ import { addWeeks } from '../mockexam/week.ts';
 import { DEFAULT_GRACE_MS, LOOKBACK_MS, nextSlot, ON_TIME_MS, POST_KINDS, slotsBetween, triage, type PostKind, type Slot } from '../reminders/post-slots.ts';
 import type { GuildSettings, GuildSettingsService } from '../settings/guild-settings.ts';
 import type { TipService } from '../tips/tip-service.ts';
-import type { ReminderRow, ReminderService } from '../reminders/reminder-service.ts';
+import { MEMBER_SOURCE, type ReminderRow, type ReminderService } from '../reminders/reminder-service.ts';
 import { DeliveryError, type MessageSender, type OutgoingMessage } from './discord-sender.ts';
 import type { QuizPosts } from './quiz-posts.ts';
 import { weekBoardMessage } from './ui/exam-messages.ts';
@@ -39,6 +39,10 @@ export type ScheduledPostsDeps = {
 export type PostOutcome = { guildId: string; kind: PostKind | 'reminder'; slot: string; outcome: 'sent' | 'delayed' | 'failed' | 'skipped'; reason?: string };
 
 export type PostStatus = { kind: PostKind; time: string | null; next?: Slot; last?: RunRecord };
+
+function missedReason(graceMs: number): string {
+  return `missed: no process ran within ${Math.round(graceMs / 3_600_000)} hours of its time`;
+}
 
 /** Nothing to post in a slot (mock exams off, no question served): the slot fails with this reason. */
 class NothingToPost extends Error {}
@@ -71,10 +75,10 @@ export class ScheduledPosts {
         const time = postTime(settings, kind);
         if (!time) continue;
         // Slots before the schedule was set were never promised.
-        const since = Math.max(now.getTime() - LOOKBACK_MS, settings.postsChangedAt?.getTime() ?? 0);
+        const since = Math.max(now.getTime() - LOOKBACK_MS, settings.postsChangedAt[TIME_SETTING[kind]]?.getTime() ?? 0);
         const { send, skip } = triage(slotsBetween(kind, time, settings.timezone, new Date(since), now), now, this.graceMs);
         for (const slot of skip) {
-          const reason = `missed: no process ran within ${Math.round(this.graceMs / 3_600_000)} hours of its time`;
+          const reason = missedReason(this.graceMs);
           if (await this.deps.claims.skip({ job: kind, scope: settings.guildId, slot: slot.slot }, slot.dueAt, reason)) {
             this.deps.logger.warn({ guildId: settings.guildId, post: kind, slot: slot.slot, dueAt: slot.dueAt }, 'scheduled post skipped: too late');
             outcomes.push({ guildId: settings.guildId, kind, slot: slot.slot, outcome: 'skipped', reason });
@@ -100,7 +104,7 @@ export class ScheduledPosts {
     const base = { guildId: reminder.guildId, kind: 'reminder' as const, slot: key.slot };
     const late = now.getTime() - occurrence.getTime();
     if (late > this.graceMs) {
-      const reason = `missed: no process ran within ${Math.round(this.graceMs / 3_600_000)} hours of its time`;
+      const reason = missedReason(this.graceMs);
       const recorded = await this.deps.claims.skip(key, occurrence, reason);
       await this.deps.reminders.advance(reminder, occurrence);
       if (!recorded) return undefined;
@@ -116,28 +120,30 @@ export class ScheduledPosts {
     }
     const delayed = late > ON_TIME_MS;
     const dedupeKey = `reminder:${reminder.id}:${key.slot}`;
-    const lines = [`⏰ <@${reminder.userId}> ${asText(reminder.text, 600)}`];
-    if (delayed) lines.push(`-# Late: due <t:${Math.floor(occurrence.getTime() / 1000)}:f>, when the bot was not running.`);
+    // Escaping may double a 500-character text; the message holds 2,000.
+    const lines = [`⏰ <@${reminder.userId}> ${asText(reminder.text, 1_100)}`];
+    if (delayed) lines.push(`-# Late: due <t:${Math.floor(occurrence.getTime() / 1000)}:f>.`);
     const message: OutgoingMessage = { content: lines.join('\n'), mentionUsers: [reminder.userId] };
     try {
+      await this.deps.claims.markSending(claim);
       let sent: { messageId: string };
       try {
         sent = reminder.dm ? await this.deps.sender.sendDirect(reminder.userId, message, dedupeKey) : await this.deps.sender.send(reminder.channelId, message, dedupeKey);
       } catch (error) {
         if (!(error instanceof DeliveryError && error.reason === 'dms-closed')) throw error;
-        // Closed DMs: the channel where it was set, saying why.
-        const note = `-# Sent here because your direct messages are closed to this server's members.`;
-        sent = await this.deps.sender.send(reminder.channelId, { ...message, content: `${message.content}\n${note}` }, `${dedupeKey}:channel`);
+        // Closed DMs: the channel where it was set, saying why. An exam countdown is personal:
+        // the channel only learns that a reminder is waiting.
+        const note = '-# Sent here because your direct messages are closed to this server\'s members.';
+        const content = reminder.source === MEMBER_SOURCE ? `${message.content}\n${note}` : `⏰ <@${reminder.userId}> an exam-date reminder could not reach you.\n${note}`;
+        sent = await this.deps.sender.send(reminder.channelId, { ...message, content }, `${dedupeKey}:channel`);
       }
       await this.deps.claims.complete(claim, { messageId: sent.messageId, delayed });
       await this.deps.reminders.advance(reminder, occurrence);
       return { ...base, outcome: delayed ? 'delayed' : 'sent' };
     } catch (error) {
-      const reason = error instanceof DeliveryError ? error.message : 'the bot failed to send it (the log has the details)';
-      await this.deps.claims.fail(claim, reason);
-      await this.deps.reminders.advance(reminder, occurrence);
-      this.deps.logger[error instanceof DeliveryError ? 'warn' : 'error']({ ...base, err: error, reason }, 'reminder failed');
-      return { ...base, outcome: 'failed', reason };
+      const outcome = await this.failed(claim, base, error);
+      if (error instanceof DeliveryError) await this.deps.reminders.advance(reminder, occurrence);
+      return outcome;
     }
   }
 
@@ -148,7 +154,10 @@ export class ScheduledPosts {
     const now = this.deps.clock();
     return POST_KINDS.map((kind) => {
       const time = postTime(settings, kind);
-      return { kind, time, next: time && settings.announcementChannelId ? nextSlot(kind, time, settings.timezone, now) : undefined, last: last.get(kind) };
+      let next = time && settings.announcementChannelId ? nextSlot(kind, time, settings.timezone, now) : undefined;
+      // A slot already sent (today's, before its time was moved later) is not posted again.
+      if (next && time && last.get(kind)?.slot === next.slot) next = nextSlot(kind, time, settings.timezone, next.dueAt);
+      return { kind, time, next, last: last.get(kind) };
     });
   }
 
@@ -157,28 +166,40 @@ export class ScheduledPosts {
     // The same key on a retry (a takeover after a crash): Discord drops the repeat.
     const dedupeKey = `${kind}:${settings.guildId}:${claim.slot}`;
     try {
-      const messageId = await this.post(kind, settings, channelId, claim.slot, dedupeKey);
+      const messageId = await this.post(kind, settings, channelId, claim, dedupeKey);
       await this.deps.claims.complete(claim, { messageId, delayed });
       this.deps.logger.info({ ...base, delayed, takeover: claim.takeover }, 'scheduled post sent');
       return { ...base, outcome: delayed ? 'delayed' : 'sent' };
     } catch (error) {
-      const reason =
-        error instanceof DeliveryError || error instanceof NothingToPost ? error.message : 'the bot failed to build or send it (the log has the details)';
-      await this.deps.claims.fail(claim, reason);
-      const level = error instanceof DeliveryError || error instanceof NothingToPost ? 'warn' : 'error';
-      this.deps.logger[level]({ ...base, err: error, reason }, 'scheduled post failed');
-      return { ...base, outcome: 'failed', reason };
+      return this.failed(claim, base, error);
     }
   }
 
-  private async post(kind: PostKind, settings: GuildSettings, channelId: string, slot: string, dedupeKey: string): Promise<string> {
+  /**
+   * Discord's refusal or nothing to post fails the slot with its reason. Anything else (a timeout,
+   * Discord or the database down a moment) leaves the claim to expire: a process takes it over
+   * once, with the same nonce.
+   */
+  private async failed(claim: Claim, base: Omit<PostOutcome, 'outcome'>, error: unknown): Promise<PostOutcome> {
+    if (error instanceof DeliveryError || error instanceof NothingToPost) {
+      await this.deps.claims.fail(claim, error.message);
+      this.deps.logger.warn({ ...base, err: error, reason: error.message }, 'scheduled delivery failed');
+      return { ...base, outcome: 'failed', reason: error.message };
+    }
+    this.deps.logger.error({ ...base, err: error }, 'scheduled delivery interrupted; another attempt follows after the lease');
+    return { ...base, outcome: 'failed', reason: 'interrupted; retried after the lease' };
+  }
+
+  private async post(kind: PostKind, settings: GuildSettings, channelId: string, claim: Claim, dedupeKey: string): Promise<string> {
     const guildId = settings.guildId;
     if (kind === 'daily-quiz') {
-      const posted = await this.deps.quizPosts.postDaily(guildId, channelId, slot, dedupeKey);
+      await this.deps.claims.markSending(claim);
+      const posted = await this.deps.quizPosts.postDaily(guildId, channelId, claim.slot, dedupeKey);
       if (!posted) throw new NothingToPost('no question bank is switched on (/quiz banks)');
       return posted.messageId;
     }
-    const message = kind === 'daily-tip' ? await this.tipOfTheDay(guildId) : await this.weeklyPost(settings, slot);
+    const message = kind === 'daily-tip' ? await this.tipOfTheDay(guildId) : await this.weeklyPost(settings, claim.slot);
+    await this.deps.claims.markSending(claim);
     return (await this.deps.sender.send(channelId, message, dedupeKey)).messageId;
   }
 
@@ -227,7 +248,8 @@ export function scheduledPostsJob(posts: ScheduledPosts, claims: RunClaims, cloc
     runAtStart: true,
     run: async () => {
       await posts.runDue();
-      await claims.pruneTicks(new Date(clock().getTime() - 24 * 60 * 60 * 1000));
+      const day = 24 * 60 * 60 * 1000;
+      await claims.prune(new Date(clock().getTime() - day), new Date(clock().getTime() - 30 * day));
     },
   };
 }

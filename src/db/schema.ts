@@ -34,10 +34,11 @@ export const guildSettings = pgTable('guild_settings', {
   dailyQuizTime: text('daily_quiz_time'),
   weeklyPostTime: text('weekly_post_time'),
   /**
-   * When the posts' times, channel or timezone last changed: slots before it were never promised,
-   * so they are neither sent late nor reported as missed.
+   * When each post's time last changed (ISO instants by post kind; the channel or the timezone
+   * changes them all): slots before it were never promised, so they are neither sent late nor
+   * reported as missed.
    */
-  postsChangedAt: timestamp('posts_changed_at', { withTimezone: true }),
+  postsChangedAt: jsonb('posts_changed_at').$type<Record<string, string>>(),
   /** The exam's rules, as defaults a server can change: how long a voucher and a certificate last. */
   voucherMonths: integer('voucher_months').notNull().default(6),
   certificateYears: integer('certificate_years').notNull().default(3),
@@ -344,6 +345,8 @@ export const scheduledRuns = pgTable(
     claimedBy: text('claimed_by'),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull(),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** When the message went to Discord: a retry after this relies on the nonce, which Discord keeps minutes only. */
+    sendingAt: timestamp('sending_at', { withTimezone: true }),
     takeovers: integer('takeovers').notNull().default(0),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     messageId: text('message_id'),

@@ -4,7 +4,7 @@
 // first and insert after would let several through. A claim that is not completed within its lease
 // (the process died between claim and send) is taken over once; the message's nonce makes that
 // second attempt unable to post twice.
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RunCoordinator } from 'node-cron';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
@@ -16,6 +16,11 @@ export type RunRecord = typeof scheduledRuns.$inferSelect;
 
 /** How long a claim holds before another process may take it over: sending takes seconds. */
 export const DEFAULT_RUN_LEASE_MS = 2 * 60 * 1000;
+/**
+ * How long after a send a retry may still rely on the message's nonce: Discord drops a repeated
+ * nonce for a few minutes only. A claim that died later than this after sending is not sent again.
+ */
+export const NONCE_TRUST_MS = 4 * 60 * 1000;
 /** How many times an expired claim may be taken over before the slot is failed. */
 const MAX_TAKEOVERS = 1;
 
@@ -50,16 +55,31 @@ export class RunClaims {
           eq(scheduledRuns.status, 'claimed'),
           lt(scheduledRuns.leaseUntil, now),
           lt(scheduledRuns.takeovers, MAX_TAKEOVERS),
+          // Never sent, or sent so recently that Discord still drops a repeat of its nonce.
+          or(isNull(scheduledRuns.sendingAt), gt(scheduledRuns.sendingAt, new Date(now.getTime() - NONCE_TRUST_MS))),
         ),
       )
       .returning({ dueAt: scheduledRuns.dueAt });
     if (taken.length > 0) return { ...key, dueAt: taken[0].dueAt, takeover: true };
-    // A claim that expired after its takeover too: the slot is given up, with the reason.
+    // A claim that expired and may not be taken over: given up, with the reason.
     await this.db
       .update(scheduledRuns)
-      .set({ status: 'failed', finishedAt: now, reason: 'the process that claimed it stopped twice before sending' })
+      .set({
+        status: 'failed',
+        finishedAt: now,
+        reason: sql`case when ${scheduledRuns.sendingAt} is null then 'the process that claimed it stopped twice before sending'
+          else 'the process sending it stopped before Discord confirmed; look in the channel whether it arrived' end`,
+      })
       .where(and(this.matches(key), eq(scheduledRuns.status, 'claimed'), lt(scheduledRuns.leaseUntil, now)));
     return undefined;
+  }
+
+  /** Records that the message is about to go to Discord (see NONCE_TRUST_MS). */
+  async markSending(claim: Claim): Promise<void> {
+    await this.db
+      .update(scheduledRuns)
+      .set({ sendingAt: this.clock() })
+      .where(and(this.matches(claim), eq(scheduledRuns.status, 'claimed'), eq(scheduledRuns.claimedBy, this.owner)));
   }
 
   async complete(claim: Claim, outcome: { messageId?: string; delayed: boolean }): Promise<void> {
@@ -81,23 +101,29 @@ export class RunClaims {
     return rows.length > 0;
   }
 
-  /** The latest finished or claimed slot of each job in a scope. */
+  /** The latest slot of each job in a scope (by when it was due). */
   async latest(scope: string, jobs: readonly string[]): Promise<Map<string, RunRecord>> {
-    const latest = new Map<string, RunRecord>();
-    if (jobs.length === 0) return latest;
-    const rows = await this.db
-      .select()
-      .from(scheduledRuns)
-      .where(and(eq(scheduledRuns.scope, scope), inArray(scheduledRuns.job, [...jobs])))
-      .orderBy(desc(scheduledRuns.dueAt))
-      .limit(jobs.length * 4);
-    for (const row of rows) if (!latest.has(row.job)) latest.set(row.job, row);
-    return latest;
+    const rows = await Promise.all(
+      jobs.map(async (job) => {
+        const [row] = await this.db
+          .select()
+          .from(scheduledRuns)
+          .where(and(eq(scheduledRuns.scope, scope), eq(scheduledRuns.job, job)))
+          .orderBy(desc(scheduledRuns.dueAt))
+          .limit(1);
+        return row;
+      }),
+    );
+    return new Map(rows.filter((row): row is RunRecord => row !== undefined).map((row) => [row.job, row]));
   }
 
-  /** Forgets cron ticks older than `before`: they only ever decided which process ran a tick. */
-  async pruneTicks(before: Date): Promise<void> {
-    await this.db.delete(scheduledRuns).where(and(eq(scheduledRuns.job, 'cron'), lt(scheduledRuns.dueAt, before)));
+  /**
+   * Forgets cron ticks older than `ticksBefore` (they only decided which process ran a tick) and
+   * slots older than `slotsBefore`, long past any window in which they could run again.
+   */
+  async prune(ticksBefore: Date, slotsBefore: Date): Promise<void> {
+    await this.db.delete(scheduledRuns).where(and(eq(scheduledRuns.job, 'cron'), lt(scheduledRuns.dueAt, ticksBefore)));
+    await this.db.delete(scheduledRuns).where(and(sql`${scheduledRuns.job} <> 'cron'`, lt(scheduledRuns.dueAt, slotsBefore), sql`${scheduledRuns.status} <> 'claimed'`));
   }
 
   /** node-cron's coordinator for `distributed` tasks: one process runs each tick. */

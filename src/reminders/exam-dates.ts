@@ -15,12 +15,19 @@ export const DEFAULT_EXAM_RULES: ExamRules = { voucherMonths: 6, certificateYear
 export type ExamReminder = { key: string; at: Date; text: string };
 
 /** A calendar date as YYYY-MM-DD, refused when it is not one. */
+/** The years an exam, voucher or certificate date may fall in. */
+export const EXAM_YEARS = { from: 2015, to: 2100 } as const;
+
 export function parseExamDate(text: string): Result<string, string> {
   const date = text.trim();
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) return refused('Give the date as YYYY-MM-DD. Example: `2027-03-15`');
   const parsed = DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }, { zone: 'UTC' });
   if (!parsed.isValid) return refused(`${date} is not a date on the calendar. Example: \`2027-03-15\``);
+  // Certificates last years and vouchers months: a date outside these years is a typo.
+  if (parsed.year < EXAM_YEARS.from || parsed.year > EXAM_YEARS.to) {
+    return refused(`${date} is outside ${EXAM_YEARS.from}-${EXAM_YEARS.to}. Example: \`2027-03-15\``);
+  }
   return ok(date);
 }
 

@@ -10,7 +10,7 @@ import { ok, refused, type Result } from '../result.ts';
 import { TIME_OF_DAY, type GuildSettings, type GuildSettingsService } from '../settings/guild-settings.ts';
 import { canonicalTimezone } from '../timezone.ts';
 import { sharedTextProblems } from '../tips/tip-text.ts';
-import { nextOccurrence, parseWhen, type ReminderSchedule } from './when.ts';
+import { nextOccurrence, parseWhen, typed, type ReminderSchedule } from './when.ts';
 import { examReminders, examSummary, parseExamDate, type ExamDateKind, type ExamRules } from './exam-dates.ts';
 
 export const REMINDER_TEXT_MAX = 500;
@@ -87,12 +87,6 @@ export function scheduleFromJson(json: unknown): ReminderSchedule {
   }
 }
 
-/** What a member typed, inside a refusal: inline code (Markdown-inert), one line, capped. */
-function typedBack(text: string): string {
-  const plain = text.replace(/`/g, "'").replace(/\s+/g, ' ').trim();
-  return `\`${plain.length > 40 ? `${plain.slice(0, 39)}…` : plain}\``;
-}
-
 function rulesOf(settings: GuildSettings): ExamRules {
   return { voucherMonths: settings.voucherMonths, certificateYears: settings.certificateYears };
 }
@@ -128,11 +122,11 @@ export class ReminderService {
   }
 
   /** Saves the member's timezone under its canonical IANA name; reminders already set keep theirs. */
-  async setTimezone(guildId: string, userId: string, typed: string): Promise<Result<string, string>> {
-    const timezone = canonicalTimezone(typed);
+  async setTimezone(guildId: string, userId: string, name: string): Promise<Result<string, string>> {
+    const timezone = canonicalTimezone(name);
     if (!timezone) {
       return refused(
-        `${typedBack(typed)} is not a timezone I know. Use an IANA name such as \`Europe/Berlin\`, \`America/New_York\`, \`Asia/Kolkata\` or \`UTC\` (the list suggests names as you type).`,
+        `${typed(name)} is not a timezone I know. Use an IANA name such as \`Europe/Berlin\`, \`America/New_York\`, \`Asia/Kolkata\` or \`UTC\` (the list suggests names as you type).`,
       );
     }
     const now = this.now();

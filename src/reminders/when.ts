@@ -122,8 +122,8 @@ function formatLocal(local: DateTime, format: string): string {
   return local.setLocale('en-GB').toFormat(format);
 }
 
-/** What a member typed, shown back as inline code (Markdown-inert) and capped. */
-function typed(text: string): string {
+/** What a member typed, shown back in a refusal as inline code (Markdown-inert) and capped. */
+export function typed(text: string): string {
   const plain = text.replace(/`/g, "'").replace(/\s+/g, ' ').trim();
   return `\`${plain.length > 40 ? `${plain.slice(0, 39)}…` : plain}\``;
 }
@@ -197,7 +197,8 @@ function weekdayNumber(name: string): number | undefined {
 /** "2h30m", "90 minutes", "1 day 2 hours", "3 days and 4h" -> amounts per unit. */
 function parseDuration(text: string): Partial<Record<'minutes' | 'hours' | 'days' | 'weeks', number>> | undefined {
   const parts: Partial<Record<'minutes' | 'hours' | 'days' | 'weeks', number>> = {};
-  const rest = text.replace(/(\d+)\s*([a-z]+)[\s,]*(?:and\s+)?/g, (_, amount: string, unitName: string) => {
+  // At most 6 digits: a year is 525,600 minutes; anything longer is refused as more than a year.
+  const rest = text.replace(/(\d{1,6})\s*([a-z]+)[\s,]*(?:and\s+)?/g, (_, amount: string, unitName: string) => {
     const unit = DURATION_UNITS[unitName];
     if (!unit || parts[unit] !== undefined) return '!';
     parts[unit] = Number(amount);
@@ -209,10 +210,14 @@ function parseDuration(text: string): Partial<Record<'minutes' | 'hours' | 'days
 /** A one-off at `at`, refused when it is not in the future or more than a year ahead. */
 function once(at: Date, shown: string, timezone: string, local: DateTime, example: string): Result<ReminderSchedule, string> {
   const nowShown = formatLocal(local, 'yyyy-LL-dd HH:mm');
+  const latest = local.plus(MAX_AHEAD);
+  // An amount too large for the calendar gives no date at all: it is past any limit.
+  if (!Number.isFinite(at.getTime())) {
+    return refused(`${shown} is more than a year ahead: reminders can be set up to ${formatLocal(latest, 'yyyy-LL-dd HH:mm')} (${timezone}). Example: \`${example}\``);
+  }
   if (at.getTime() <= local.toMillis()) {
     return refused(`${shown} is in the past (it is now ${nowShown} in ${timezone}). Example: \`${example}\``);
   }
-  const latest = local.plus(MAX_AHEAD);
   if (at.getTime() > latest.toMillis()) {
     return refused(`${shown} is more than a year ahead: reminders can be set up to ${formatLocal(latest, 'yyyy-LL-dd HH:mm')} (${timezone}). Example: \`${example}\``);
   }

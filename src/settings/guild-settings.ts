@@ -23,8 +23,8 @@ export type GuildSettings = {
   dailyTipTime: string | null;
   dailyQuizTime: string | null;
   weeklyPostTime: string | null;
-  /** When a post's time, the channel or the timezone last changed (slots before it were never due). */
-  postsChangedAt: Date | null;
+  /** When each post's time last changed, by setting (the channel or the timezone changes all). */
+  postsChangedAt: Partial<Record<PostTimeSetting, Date>>;
   voucherMonths: number;
   certificateYears: number;
 };
@@ -79,6 +79,10 @@ export class GuildSettingsService {
 
   private async read(guildId: string): Promise<GuildSettings> {
     const [row] = await this.db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
+    return this.settingsOf(guildId, row);
+  }
+
+  private settingsOf(guildId: string, row: typeof guildSettings.$inferSelect | undefined): GuildSettings {
     return {
       guildId,
       // Rows saved before names were stored canonically may hold another spelling.
@@ -92,7 +96,7 @@ export class GuildSettingsService {
       dailyTipTime: row?.dailyTipTime ?? null,
       dailyQuizTime: row?.dailyQuizTime ?? null,
       weeklyPostTime: row?.weeklyPostTime ?? null,
-      postsChangedAt: row?.postsChangedAt ?? null,
+      postsChangedAt: Object.fromEntries(Object.entries(row?.postsChangedAt ?? {}).map(([setting, at]) => [setting, new Date(at)])),
       voucherMonths: row?.voucherMonths ?? 6,
       certificateYears: row?.certificateYears ?? 3,
     };
@@ -119,9 +123,15 @@ export class GuildSettingsService {
       if (timezone === undefined) return refused({ kind: 'unknown-timezone', typed: patch.timezone! });
     }
     const now = this.now();
-    // A change of when or where posts go starts their schedule afresh: nothing before it is due.
-    const postsChange = [...POST_TIMES, 'announcementChannelId', 'timezone'].some((key) => key in patch);
-    const values = { ...patch, ...(timezone === undefined ? {} : { timezone }), ...(postsChange ? { postsChangedAt: now } : {}), updatedAt: now };
+    // A post whose time (or the channel or timezone of all posts) really changes starts its schedule
+    // afresh: nothing before the change is due. Setting a value to what it was changes nothing.
+    const [row] = await this.db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
+    const before = this.settingsOf(guildId, row);
+    const wholeSchedule = (patch.announcementChannelId !== undefined && patch.announcementChannelId !== before.announcementChannelId) || (timezone !== undefined && timezone !== before.timezone);
+    const changed = POST_TIMES.filter((setting) => wholeSchedule || (patch[setting] !== undefined && patch[setting] !== before[setting]));
+    const postsChangedAt =
+      changed.length === 0 ? undefined : { ...(row?.postsChangedAt ?? {}), ...Object.fromEntries(changed.map((setting) => [setting, now.toISOString()])) };
+    const values = { ...patch, ...(timezone === undefined ? {} : { timezone }), ...(postsChangedAt ? { postsChangedAt } : {}), updatedAt: now };
     await this.db
       .insert(guildSettings)
       .values({ guildId, ...values, createdAt: now })
@@ -130,9 +140,12 @@ export class GuildSettingsService {
     return ok(await this.get(guildId));
   }
 
-  /** Servers whose settings row exists (those that configured something), for scheduled jobs. */
+  /**
+   * Servers whose settings row exists (those that configured something), for scheduled jobs: read
+   * fresh in one query, so a post switched off in another process a moment ago is off here too.
+   */
   async configuredGuilds(): Promise<GuildSettings[]> {
-    const rows = await this.db.select({ guildId: guildSettings.guildId }).from(guildSettings);
-    return Promise.all(rows.map((r) => this.get(r.guildId)));
+    const rows = await this.db.select().from(guildSettings);
+    return rows.map((row) => this.settingsOf(row.guildId, row));
   }
 }

@@ -21,19 +21,22 @@ const DAY = 24 * HOUR;
 
 type Sent = { channelId: string; message: OutgoingMessage; messageId: string };
 
-/** What reaches Discord; `deleted` channels refuse like Discord does. */
-function recordingSender() {
+/**
+ * What reaches Discord; `deleted` channels refuse like Discord does, and a repeated dedupe key
+ * (nonce) is dropped for 5 minutes of the test's clock, as Discord keeps a nonce minutes only.
+ */
+function recordingSender(clock: () => Date = () => now) {
   const sent: Sent[] = [];
-  const byKey = new Map<string, Sent>();
+  const byKey = new Map<string, Sent & { at: number }>();
   const deleted = new Set<string>();
   const sender: MessageSender = {
     async send(channelId, message, dedupeKey) {
       if (deleted.has(channelId)) throw new DeliveryError('unknown-channel', `the channel <#${channelId}> no longer exists`);
       const repeat = dedupeKey ? byKey.get(dedupeKey) : undefined;
-      if (repeat) return { messageId: repeat.messageId, channelId };
+      if (repeat && clock().getTime() - repeat.at < 5 * 60_000) return { messageId: repeat.messageId, channelId };
       const entry = { channelId, message, messageId: `m${sent.length + 1}` };
       sent.push(entry);
-      if (dedupeKey) byKey.set(dedupeKey, entry);
+      if (dedupeKey) byKey.set(dedupeKey, { ...entry, at: clock().getTime() });
       return { messageId: entry.messageId, channelId };
     },
     async sendDirect(userId, message, dedupeKey) {
@@ -47,6 +50,8 @@ function recordingSender() {
   return { sender, sent, deleted };
 }
 
+/** The clock of the test in progress (each engine's block sets it). */
+let now: Date;
 let knowledge: KnowledgeBase;
 let questions: QuestionBank;
 beforeAll(async () => {
@@ -56,7 +61,6 @@ beforeAll(async () => {
 
 describe.each(testEngines)('scheduled posts on %s', (engine) => {
   let handle: DatabaseHandle;
-  let now: Date;
   let guild = 0;
   const config = parseConfig({ DEFAULT_TIMEZONE: 'UTC' });
   const processOf = (owner: string, sender: MessageSender) =>
@@ -122,6 +126,37 @@ describe.each(testEngines)('scheduled posts on %s', (engine) => {
     const outcomes = await processOf('survivor', discord.sender).scheduledPosts.runDue();
     expect(outcomes.filter((o) => o.guildId === guildId)).toMatchObject([{ kind: 'daily-quiz', outcome: 'sent' }]);
     expect(discord.sent.filter((sent) => sent.channelId === channel)).toHaveLength(1);
+  });
+
+  it('does not send again a post whose process died while sending, once Discord no longer remembers its nonce', async () => {
+    const guildId = await server('UTC', new Date('2026-11-30T10:00:00Z'));
+    now = new Date('2026-12-01T09:00:10Z');
+    const discord = recordingSender();
+    const dying = processOf('dying', discord.sender);
+    const claim = (await dying.claims.claim({ job: 'daily-tip', scope: guildId, slot: '2026-12-01' }, new Date('2026-12-01T09:00:00Z')))!;
+    await dying.claims.markSending(claim);
+    await discord.sender.send(`announcements-${guild}`, { content: 'the tip' }, `daily-tip:${guildId}:2026-12-01`);
+    // Restarted half an hour later: the slot is within the grace window, but its nonce is forgotten.
+    now = new Date('2026-12-01T09:30:00Z');
+    const outcomes = (await processOf('restarted', discord.sender).scheduledPosts.runDue()).filter((o) => o.guildId === guildId);
+    expect(outcomes).toEqual([]);
+    expect(discord.sent.filter((sent) => sent.channelId === `announcements-${guild}`)).toHaveLength(1);
+    const status = await processOf('restarted', discord.sender).scheduledPosts.status(guildId);
+    expect(status.find((s) => s.kind === 'daily-tip')?.last).toMatchObject({ status: 'failed', reason: expect.stringContaining('look in the channel') });
+  });
+
+  it('keeps a post due when another post\'s time changes, and skips a slot already sent when the time moves later', async () => {
+    const guildId = await server('UTC', new Date('2026-11-30T10:00:00Z'), { dailyTipTime: '08:00' });
+    const discord = recordingSender();
+    const cron = processOf('cron', discord.sender);
+    // A moderator sets the question's time at 08:05; `jobs run-due` runs every 15 minutes.
+    now = new Date('2026-12-01T08:05:00Z');
+    await cron.settings.update(guildId, { dailyQuizTime: '12:00', dailyTipTime: '08:00' });
+    now = new Date('2026-12-01T08:15:00Z');
+    expect((await cron.scheduledPosts.runDue()).filter((o) => o.guildId === guildId)).toMatchObject([{ kind: 'daily-tip', slot: '2026-12-01', outcome: 'delayed' }]);
+    // The tip moves to 18:00 the same day: today's was sent, so the next is tomorrow's.
+    await cron.settings.update(guildId, { dailyTipTime: '18:00' });
+    expect((await cron.scheduledPosts.status(guildId)).find((s) => s.kind === 'daily-tip')?.next).toEqual({ slot: '2026-12-02', dueAt: new Date('2026-12-02T18:00:00Z') });
   });
 
   it('sends a post missed by a 3-hour outage once, marked delayed, and none of a 2-day outage', async () => {

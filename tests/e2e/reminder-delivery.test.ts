@@ -22,11 +22,31 @@ async function remind(options: Record<string, string | boolean>, member: FakeMem
 /** Runs the bot's scheduled job at `at`, as its minute tick would. */
 async function tick(at: string): Promise<void> {
   now = new Date(at);
+  // A run already in progress (the start's) is returned as it is: the second run is one at `at`.
+  await bot.app.jobs.runNow('scheduled-posts');
   const outcome = await bot.app.jobs.runNow('scheduled-posts');
   expect(outcome.ok).toBe(true);
 }
 
 const texts = (messages: Json[]) => messages.map((m) => String(m.content));
+
+describe('the Monday post through Discord\'s REST API', () => {
+  it('posts last week\'s card as an attachment with this week\'s problems', async () => {
+    const channelId = [...bot.fake.guild().channels.values()][0].id as string;
+    now = new Date('2026-11-30T09:00:00Z');
+    const set = await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { announcement_channel: channelId, weekly_post_time: '10:00' } });
+    await set.response();
+    await tick('2026-12-07T09:00:30Z'); // Monday 10:00 in Berlin
+    const posts = bot.fake.channelMessages(channelId).filter((m: Json) => String(m.content).startsWith('**Mock exam 2026-W50 starts now.**'));
+    expect(posts).toHaveLength(1);
+    const attachments = posts[0].attachments as Array<{ filename: string }>;
+    expect(attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.png$/)]);
+    expect(bot.fake.fileBytes(attachments[0] as Json).subarray(1, 4).toString()).toBe('PNG');
+    // Back to the week the reminders below are set in.
+    now = new Date('2026-11-30T09:00:00Z');
+    await bot.fake.slashCommand({ name: 'config', member: bot.moderator, options: { weekly_post_time: 'off' } }).then((it) => it.response());
+  });
+});
 
 describe('reminders delivered by the scheduled job', () => {
   it('sends a DM reminder once, at its time', async () => {

@@ -53,6 +53,16 @@ describe.each(testEngines)('RunClaims on %s', (engine) => {
     expect((await b.latest(slot.scope, ['daily-tip'])).get('daily-tip')).toMatchObject({ status: 'failed', reason: expect.stringContaining('stopped twice') });
   });
 
+  it('does not take over a claim that was sending longer ago than Discord keeps a nonce', async () => {
+    const slot = key();
+    const dying = claimsOf('dying');
+    const claim = (await dying.claim(slot, now))!;
+    await dying.markSending(claim);
+    now = new Date(now.getTime() + 10 * 60_000);
+    expect(await claimsOf('b').claim(slot, now)).toBeUndefined();
+    expect((await dying.latest(slot.scope, ['daily-tip'])).get('daily-tip')).toMatchObject({ status: 'failed', reason: expect.stringContaining('look in the channel') });
+  });
+
   it('records a skipped slot once', async () => {
     const slot = key();
     const [first, second] = await Promise.all([claimsOf('a').skip(slot, now, 'missed'), claimsOf('b').skip(slot, now, 'missed')]);
@@ -64,7 +74,7 @@ describe.each(testEngines)('RunClaims on %s', (engine) => {
     const tick = `scheduled-posts:${now.toISOString()}`;
     const runs = await Promise.all(['a', 'b', 'c'].map((owner) => claimsOf(owner).cronCoordinator().shouldRun(tick, 30_000)));
     expect(runs.filter(Boolean)).toHaveLength(1);
-    await claimsOf('a').pruneTicks(new Date(now.getTime() + 1));
+    await claimsOf('a').prune(new Date(now.getTime() + 1), new Date(0));
     expect(await claimsOf('d').cronCoordinator().shouldRun(tick, 30_000)).toBe(true);
   });
 });

@@ -15,6 +15,13 @@ describe('parseExamDate', () => {
     expect(parseExamDate('2028-02-29')).toEqual({ ok: true, value: '2028-02-29' });
   });
 
+  it('refuses a year outside 2015-2100, which no exam, voucher or certificate has', () => {
+    for (const date of ['9999-12-31', '1999-01-01']) {
+      const result = parseExamDate(date);
+      expect(result).toEqual({ ok: false, reason: `${date} is outside 2015-2100. Example: \`2027-03-15\`` });
+    }
+  });
+
   it('refuses other spellings and impossible dates, with an example', () => {
     expect(parseExamDate('15/01/2027')).toEqual({ ok: false, reason: 'Give the date as YYYY-MM-DD. Example: `2027-03-15`' });
     expect(parseExamDate('2027-1-15')).toEqual({ ok: false, reason: 'Give the date as YYYY-MM-DD. Example: `2027-03-15`' });

@@ -209,6 +209,9 @@ describe('parseWhen', () => {
       '2027-11-30 10:01 is more than a year ahead: reminders can be set up to 2027-11-30 10:00 (Europe/Berlin). Example: `2026-12-07 18:00`',
     );
     expect(refusal('in 400 days')).toContain('more than a year ahead');
+    // Amounts too large for any calendar are refused the same way, never accepted with no date.
+    expect(refusal('in 999999 weeks')).toContain('more than a year ahead');
+    expect(refusal('in 99999999999 weeks')).toMatch(/^I couldn't read/);
   });
 
   it('refuses an impossible time or date', () => {

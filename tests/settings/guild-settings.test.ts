@@ -27,7 +27,7 @@ describe.each(testEngines)('GuildSettingsService on %s', (engine) => {
       dailyTipTime: null,
       dailyQuizTime: null,
       weeklyPostTime: null,
-      postsChangedAt: null,
+      postsChangedAt: {},
       voucherMonths: 6,
       certificateYears: 3,
     });

@@ -28,7 +28,7 @@ function lastOutcome(run: RunRecord): string {
   const when = `<t:${unix(run.finishedAt ?? run.claimedAt)}:R>`;
   switch (run.status) {
     case 'sent':
-      return run.delayed ? `sent late ${when} (the bot was down at its time)` : `sent ${when}`;
+      return run.delayed ? `sent late ${when}` : `sent ${when}`;
     case 'failed':
       return `failed ${when}: ${run.reason ?? 'no reason recorded'}`;
     case 'skipped':
