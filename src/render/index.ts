@@ -12,7 +12,7 @@ export type { CardRowLayout, CardText, LeaderboardCardLayout, LeaderboardColumn,
 export { CARD_WIDTH, formatScore, leaderboardCardLayout, leaderboardCardSize } from './leaderboard.ts';
 export { CHART_HEIGHT, CHART_WIDTH } from './svg.ts';
 export { renderGradeChart, gradeChartSvg } from './from-grade-result.ts';
-export type { ReadinessCardInput, ReadinessCardLayout, ReadinessRowLayout, ReadinessText } from './readiness-card.ts';
+export type { ReadinessCardInput, ReadinessCardLayout, ReadinessRowLayout } from './readiness-card.ts';
 export { READINESS_CARD_WIDTH, VERDICT_LABELS, readinessCardLayout, readinessCardSvg, renderReadinessCard, wholePercent } from './readiness-card.ts';
 
 /** Confusion matrix, 800 x 500 PNG. */

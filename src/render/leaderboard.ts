@@ -218,7 +218,8 @@ export function leaderboardCardSize(input: LeaderboardCardInput): { width: numbe
   return { width, height };
 }
 
-function draw(item: CardText): string {
+/** A card's piece of text as SVG. */
+export function drawCardText(item: CardText): string {
   return textElement(escapeXml(item.text), {
     x: item.x,
     y: item.y,
@@ -239,26 +240,26 @@ function rowSvg(row: CardRowLayout): string {
     parts.push(`<rect ${band} width="${CARD_WIDTH - 2 * PAD + 16}" fill="#f7f8fa"/>`);
   }
   if (row.medal) parts.push(`<circle cx="${px(row.medal.cx)}" cy="${px(row.medal.cy)}" r="14" fill="${row.medal.fill}"/>`);
-  parts.push(draw(row.rank), draw(row.name), ...row.cells.map(draw));
-  if (row.detail) parts.push(draw(row.detail));
+  parts.push(drawCardText(row.rank), drawCardText(row.name), ...row.cells.map(drawCardText));
+  if (row.detail) parts.push(drawCardText(row.detail));
   const { bar } = row;
   parts.push(`<rect x="${bar.x}" y="${px(bar.y)}" width="${bar.width}" height="8" rx="4" fill="#e5e7eb"/>`);
   // A sliver under 8 px would draw as a dot; the bar keeps its rounded ends.
   if (bar.filled > 0) parts.push(`<rect x="${bar.x}" y="${px(bar.y)}" width="${px(Math.max(8, bar.filled))}" height="8" rx="4" fill="${bar.fill}"/>`);
-  parts.push(draw(row.score));
+  parts.push(drawCardText(row.score));
   return parts.join('');
 }
 
 export function leaderboardCardSvg(input: LeaderboardCardInput): string {
   const layout = leaderboardCardLayout(input);
-  const parts: string[] = layout.headers.map(draw);
-  if (layout.empty) parts.push(draw(layout.empty));
+  const parts: string[] = layout.headers.map(drawCardText);
+  if (layout.empty) parts.push(drawCardText(layout.empty));
   layout.rows.forEach((row, index) => {
     if (index === TOP_ROWS && layout.gapY !== undefined) {
       parts.push(`<path d="M${PAD} ${px(layout.gapY)}H${CARD_WIDTH - PAD}" stroke="#d1d5db" stroke-dasharray="2 5" stroke-linecap="round" stroke-width="2"/>`);
     }
     parts.push(rowSvg(row));
   });
-  parts.push(...layout.notes.map(draw));
+  parts.push(...layout.notes.map(drawCardText));
   return page({ width: layout.width, height: layout.height, title: input.title, subtitle: input.subtitle, body: parts.join('') });
 }

@@ -6,6 +6,7 @@
 // draws that layout.
 import { gradeLevel, type AreaReadiness, type Verdict } from '../quiz/readiness-rule.ts';
 import type { FontWeight } from './fonts.ts';
+import { drawCardText, type CardText } from './leaderboard.ts';
 import { svgToPng } from './rasterize.ts';
 import { colors, contentTop, page, PAD, px, textElement } from './svg.ts';
 import { drawableText, escapeXml, fitText, wrapPieces } from './text.ts';
@@ -50,18 +51,6 @@ export function wholePercent(share: number | null): string {
   return share === null || !Number.isFinite(share) ? '–' : `${Math.round(Math.max(0, Math.min(1, share)) * 100)}%`;
 }
 
-/** One piece of text on the card, drawable as it is (escaping happens when it is drawn). */
-export interface ReadinessText {
-  text: string;
-  x: number;
-  /** Baseline. */
-  y: number;
-  size: number;
-  weight: FontWeight;
-  fill: string;
-  anchor: 'start' | 'middle' | 'end';
-}
-
 export interface ReadinessBar {
   x: number;
   y: number;
@@ -81,29 +70,29 @@ export interface ReadinessBox {
 
 export interface ReadinessRowLayout {
   top: number;
-  name: ReadinessText[];
-  recall: { bar: ReadinessBar; value: ReadinessText; detail: ReadinessText };
-  quiz: { bar: ReadinessBar; value: ReadinessText; detail: ReadinessText };
+  name: CardText[];
+  recall: { bar: ReadinessBar; value: CardText; detail: CardText };
+  quiz: { bar: ReadinessBar; value: CardText; detail: CardText };
   /** One cell per exam category of the area; none for an area without categories. */
-  grades: Array<{ box: ReadinessBox; points: ReadinessText; category: ReadinessText }>;
+  grades: Array<{ box: ReadinessBox; points: CardText; category: CardText }>;
   /** Drawn where the grades go when the area has no exam category. */
-  noGrades?: ReadinessText;
-  verdict: { box: ReadinessBox; label: ReadinessText };
+  noGrades?: CardText;
+  verdict: { box: ReadinessBox; label: CardText };
 }
 
 export interface ReadinessCardLayout {
   width: number;
   height: number;
-  headers: ReadinessText[];
+  headers: CardText[];
   rows: ReadinessRowLayout[];
   /** Lines between rows. */
   separators: number[];
-  overall: ReadinessText;
-  nextStep: ReadinessText[];
-  notes: ReadinessText[];
+  overall: CardText;
+  nextStep: CardText[];
+  notes: CardText[];
 }
 
-function text(content: string, x: number, y: number, size: number, options: Partial<Pick<ReadinessText, 'weight' | 'fill' | 'anchor'>> = {}): ReadinessText {
+function text(content: string, x: number, y: number, size: number, options: Partial<Pick<CardText, 'weight' | 'fill' | 'anchor'>> = {}): CardText {
   return { text: content, x, y, size, weight: options.weight ?? 'regular', fill: options.fill ?? colors.text, anchor: options.anchor ?? 'start' };
 }
 
@@ -167,7 +156,7 @@ function rowLayout(area: AreaReadiness, top: number): ReadinessRowLayout {
 /** Where everything on the card goes. */
 export function readinessCardLayout(input: ReadinessCardInput): ReadinessCardLayout {
   const headerTop = contentTop(input.subtitle) + 8;
-  const header = (content: string, x: number, anchor: ReadinessText['anchor'] = 'start') =>
+  const header = (content: string, x: number, anchor: CardText['anchor'] = 'start') =>
     text(content, x, headerTop + 13, 12, { weight: 'bold', fill: colors.muted, anchor });
   const headers = [
     header('Skill area', PAD),
@@ -200,17 +189,6 @@ export function readinessCardLayout(input: ReadinessCardInput): ReadinessCardLay
   return { width: READINESS_CARD_WIDTH, height: Math.ceil(y + BOTTOM_PAD), headers, rows, separators, overall, nextStep, notes };
 }
 
-function draw(item: ReadinessText): string {
-  return textElement(escapeXml(item.text), {
-    x: item.x,
-    y: item.y,
-    size: item.size,
-    fill: item.fill,
-    anchor: item.anchor,
-    ...(item.weight === 'bold' ? { weight: 'bold' as const } : {}),
-  });
-}
-
 function box(item: ReadinessBox, radius: number): string {
   return `<rect x="${px(item.x)}" y="${px(item.y)}" width="${px(item.width)}" height="${px(item.height)}" rx="${radius}" fill="${item.fill}"/>`;
 }
@@ -222,23 +200,23 @@ function barSvg(item: ReadinessBar): string {
 }
 
 function rowSvg(row: ReadinessRowLayout): string {
-  const parts = [...row.name.map(draw)];
-  for (const measure of [row.recall, row.quiz]) parts.push(barSvg(measure.bar), draw(measure.value), draw(measure.detail));
-  for (const grade of row.grades) parts.push(box(grade.box, 5), draw(grade.points), draw(grade.category));
-  if (row.noGrades) parts.push(draw(row.noGrades));
-  parts.push(box(row.verdict.box, 13), draw(row.verdict.label));
+  const parts = [...row.name.map(drawCardText)];
+  for (const measure of [row.recall, row.quiz]) parts.push(barSvg(measure.bar), drawCardText(measure.value), drawCardText(measure.detail));
+  for (const grade of row.grades) parts.push(box(grade.box, 5), drawCardText(grade.points), drawCardText(grade.category));
+  if (row.noGrades) parts.push(drawCardText(row.noGrades));
+  parts.push(box(row.verdict.box, 13), drawCardText(row.verdict.label));
   return parts.join('');
 }
 
 export function readinessCardSvg(input: ReadinessCardInput): string {
   const layout = readinessCardLayout(input);
   const parts = [
-    ...layout.headers.map(draw),
+    ...layout.headers.map(drawCardText),
     ...layout.separators.map((y) => `<path d="M${PAD} ${px(y)}H${READINESS_CARD_WIDTH - PAD}" stroke="${colors.border}"/>`),
     ...layout.rows.map(rowSvg),
-    draw(layout.overall),
-    ...layout.nextStep.map(draw),
-    ...layout.notes.map(draw),
+    drawCardText(layout.overall),
+    ...layout.nextStep.map(drawCardText),
+    ...layout.notes.map(drawCardText),
   ];
   return page({ width: layout.width, height: layout.height, title: input.title, subtitle: input.subtitle, body: parts.join('') });
 }

@@ -9,17 +9,11 @@ import { CSV_COLUMNS } from '../../quiz/question-bank.ts';
 import { POINTS_BY_DIFFICULTY, type AnswerOutcome, type AnswerRefusal, type AskRefusal, type PostView, type ReviewRefusal } from '../../quiz/quiz-service.ts';
 import { customId } from '../command.ts';
 import { asText } from './member-text.ts';
+import { TOPIC_COLOURS } from './tip-messages.ts';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 /** A choice holds at most 80 characters; escaping may double them. */
 const CHOICE_SHOWN = 2 * 80;
-const TOPIC_COLOURS: Record<string, number> = {
-  fundamentals: 0xff6f00,
-  'image-classification': 0x1e88e5,
-  nlp: 0x43a047,
-  'time-series': 0x8e24aa,
-  'exam-strategy': 0xfdd835,
-};
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
 type TopicNames = (topicId: string) => string;

@@ -16,7 +16,8 @@ import type { Proposal, TipView } from '../../tips/tip-service.ts';
 import { TIP_BODY_MAX, TIP_SNIPPET_MAX, TIP_TITLE_MAX } from '../../tips/tip-text.ts';
 import { customId } from '../command.ts';
 
-const TOPIC_COLOURS: Record<string, number> = {
+/** Each topic's colour, on tips and quiz questions alike. */
+export const TOPIC_COLOURS: Record<string, number> = {
   fundamentals: 0xff6f00,
   'image-classification': 0x1e88e5,
   nlp: 0x43a047,
