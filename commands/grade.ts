@@ -48,7 +48,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     userName: interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.displayName,
     problem,
     attachments,
-    replyTo: { applicationId: interaction.applicationId, token: interaction.token, ephemeral },
+    replyTo: { applicationId: interaction.applicationId, token: interaction.token, ephemeral, channelId: interaction.channelId },
   }, {
     // Once the grade is recorded as received: from then on a restart can still answer this reply,
     // and every edit of it goes through ctx.gradeReplies, in order.

@@ -97,12 +97,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     allowedMentions: { parse: [] },
     ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
   });
+  const sender = restSender(client.rest);
   const { settings, mockExam, tips, quizBanks, quiz, quizPosts, claims, reminders, scheduledPosts } = createStudyServices({
     config,
     database,
     knowledge,
     questions,
-    sender: restSender(client.rest),
+    sender,
     clock,
     timers: options.timers ?? systemTimers,
     logger,
@@ -121,21 +122,23 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     logLevel: config.logLevel,
     memoryLimitMb: config.graderMemoryMb,
-    workers: config.graderWorkers,
+    workers: config.graderWorkers || undefined,
     timeoutMs: config.gradeTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
   });
-  const uploads = new UploadStore(join(config.dataDir, 'uploads'));
+  // With PostgreSQL, uploads wait in the database, so a `tf-study-bot worker` anywhere can grade them.
+  const uploads = new UploadStore(join(config.dataDir, 'uploads'), database.engine === 'postgres' ? database.db : undefined);
   const gradingQueue = new GradingQueue({
     submissions,
     grader,
     uploads,
+    // GRADER_WORKERS=0: this process grades nothing; `tf-study-bot worker` processes do.
     concurrency: config.graderWorkers ?? availableParallelism(),
     logger,
     leaseMs: config.gradeLeaseMs,
   });
   const gradeReplies = new GradeReplies({
-    edit: gradeReplyEditor(client, logger),
+    edit: gradeReplyEditor(sender, logger),
     catalog: problemCatalog,
     timers: options.timers ?? systemTimers,
     onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),

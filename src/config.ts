@@ -39,7 +39,8 @@ const envSchema = z.object({
     .refine((name) => canonicalTimezone(name) !== undefined, { message: 'must be an IANA timezone name such as Europe/Paris or UTC' })
     .transform((name) => canonicalTimezone(name)!),
   DATASET_MIRROR: optionalString,
-  GRADER_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  // 0: this process grades nothing (tf-study-bot worker processes do).
+  GRADER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   GRADE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(2048).default(128),
   GRADES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
@@ -95,6 +96,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Co
   }
   if (needs.discordToken && !(env.DISCORD_TOKEN ?? '').trim()) {
     problems.push('DISCORD_TOKEN is required to start the bot (the token from the Bot page of your Discord application)');
+  }
+  if (parsed.success && parsed.data.GRADER_WORKERS === 0 && !parsed.data.DATABASE_URL) {
+    problems.push(
+      'GRADER_WORKERS=0 leaves grading to `tf-study-bot worker` processes, which need PostgreSQL (DATABASE_URL); with the embedded database nothing would grade. Unset GRADER_WORKERS, or set DATABASE_URL',
+    );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;

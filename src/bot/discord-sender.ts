@@ -23,13 +23,18 @@ export interface MessageSender {
   sendDirect(userId: string, message: OutgoingMessage, dedupeKey?: string): Promise<{ messageId: string; channelId: string }>;
   edit(channelId: string, messageId: string, message: OutgoingMessage): Promise<void>;
   guildName(guildId: string): Promise<string>;
+  /**
+   * Edits an interaction's original reply through its webhook: no bot token needed, valid for the
+   * 15 minutes Discord keeps the interaction's token.
+   */
+  editInteractionReply(applicationId: string, token: string, message: OutgoingMessage): Promise<void>;
 }
 
 /** Why Discord refused a message, in words for /config and the log; undefined when not Discord's refusal. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
   constructor(
-    readonly reason: 'unknown-channel' | 'missing-access' | 'missing-permission' | 'dms-closed' | 'other',
+    readonly reason: 'unknown-channel' | 'missing-access' | 'missing-permission' | 'dms-closed' | 'reply-gone' | 'other',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -99,6 +104,17 @@ export function restSender(rest: REST): MessageSender {
         await rest.patch(Routes.channelMessage(channelId, messageId), { body: bodyOf(message), files: filesOf(message) });
       } catch (error) {
         throw deliveryError(error, `the channel <#${channelId}>`);
+      }
+    },
+    async editInteractionReply(applicationId, token, message) {
+      try {
+        await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), { body: bodyOf(message), files: filesOf(message), auth: false });
+      } catch (error) {
+        // 50027 Invalid Webhook Token (expired after 15 minutes), 10015 Unknown Webhook, 10008 the reply was deleted.
+        if (error instanceof DiscordAPIError && [50027, 10015, 10008].includes(Number(error.code))) {
+          throw new DeliveryError('reply-gone', 'the interaction\'s reply can no longer be edited', { cause: error });
+        }
+        throw error;
       }
     },
     async guildName(guildId) {

@@ -22,8 +22,8 @@ const REPLY_EDITABLE_MS = 15 * 60 * 1000;
 export const MIN_PROGRESS_EDIT_INTERVAL_MS = 1_000;
 
 export type GradeRepliesOptions = {
-  /** Sends one edit of the submission's reply. */
-  edit(submission: Submission, payload: ReplyPayload): Promise<void>;
+  /** Sends one edit of the submission's reply; `final` for the result (delivered even after the reply expired). */
+  edit(submission: Submission, payload: ReplyPayload, final?: boolean): Promise<void>;
   /** The problems, for the title of the progress embed. */
   catalog: readonly ProblemDefinition[];
   timers: Timers;
@@ -109,9 +109,9 @@ export class GradeReplies {
     );
     return this.send(reply, submission, async () => {
       const outcome = await built;
-      if (outcome.ok) return this.options.edit(submission, outcome.value);
+      if (outcome.ok) return this.options.edit(submission, outcome.value, true);
       this.options.onError(outcome.error, submission);
-      await this.options.edit(submission, this.options.unbuiltFinalReply(submission));
+      await this.options.edit(submission, this.options.unbuiltFinalReply(submission), true);
     });
   }
 

@@ -15,6 +15,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   datasets: async () => (await import('./datasets.ts')).datasetsCommand,
   questions: async () => (await import('./questions.ts')).questionsCommand,
   jobs: async () => (await import('./jobs.ts')).jobsCommand,
+  worker: async () => (await import('./worker.ts')).workerCommand,
 };
 
 export function usage(): string {
@@ -30,6 +31,7 @@ export function usage(): string {
     '  datasets fetch             download every dataset into DATA_DIR ahead of time (for offline grading)',
     '  questions [--json] [--check FILE]  list the quiz questions, or check a question bank file',
     '  jobs run-due|list [--now ISO]  send the scheduled posts that are due and exit, or list them',
+    '  worker [--concurrency N]   grade queued submissions from the PostgreSQL database (any host)',
     '',
     'exit codes:',
     `  ${EXIT.ok}  success`,

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  customType,
   doublePrecision,
   index,
   uniqueIndex,
@@ -148,6 +149,26 @@ export const submissions = pgTable(
     uniqueIndex('submissions_one_in_flight_idx').on(t.guildId, t.userId).where(sql`status in ('receiving', 'queued', 'running')`),
     index('submissions_lease_idx').on(t.leaseExpiresAt).where(sql`status in ('receiving', 'running')`),
   ],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * With PostgreSQL, a queued submission's uploaded files wait here rather than on the disk of the
+ * process that received them, so a grading worker on any host can grade it. Deleted with the
+ * submission, and once it is graded.
+ */
+export const uploadFiles = pgTable(
+  'upload_files',
+  {
+    submissionId: integer('submission_id')
+      .notNull()
+      .references(() => submissions.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.submissionId, t.position] })],
 );
 
 /** A week's problem set chosen by a moderator with /mockexam set (otherwise it is derived). */

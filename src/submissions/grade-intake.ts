@@ -128,12 +128,14 @@ export class GradeIntake {
       await submissions.abandon(reserved.id);
       return refused({ kind: 'upload', message: error.memberMessage });
     }
+    // Kept where every grader can read them before the submission is queued for one.
+    const kept = await uploads.keep(folder, reserved.id);
     const received = await submissions.received(reserved.id, {
       fileSha256: hashes.length === 1 ? hashes[0] : createHash('sha256').update(hashes.join(':')).digest('hex'),
       fileSize: totalSize,
-      filesPath: folder,
+      filesPath: kept,
     });
-    if (received?.kind !== 'queued') await uploads.remove(folder);
+    if (received?.kind !== 'queued') await uploads.remove(kept);
     if (!received) {
       // The reservation was swept (the download outlived its lease) or deleted by the member.
       return refused({ kind: 'upload', message: 'Your upload took too long to arrive and was dropped. Please send it again.' });

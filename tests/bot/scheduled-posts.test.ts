@@ -43,6 +43,7 @@ function recordingSender(clock: () => Date = () => now) {
       return sender.send(`dm-${userId}`, message, dedupeKey);
     },
     async edit() {},
+    async editInteractionReply() {},
     async guildName() {
       return 'Study group';
     },

@@ -117,6 +117,14 @@ CREATE TABLE "scheduled_runs" (
 	CONSTRAINT "scheduled_runs_job_scope_slot_pk" PRIMARY KEY("job","scope","slot")
 );
 --> statement-breakpoint
+CREATE TABLE "upload_files" (
+	"submission_id" integer NOT NULL,
+	"position" integer NOT NULL,
+	"name" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	CONSTRAINT "upload_files_submission_id_position_pk" PRIMARY KEY("submission_id","position")
+);
+--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "quiz_builtin_enabled" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "quiz_open_minutes" integer DEFAULT 10 NOT NULL;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "daily_tip_time" text;--> statement-breakpoint
@@ -126,6 +134,7 @@ ALTER TABLE "guild_settings" ADD COLUMN "posts_changed_at" jsonb;--> statement-b
 ALTER TABLE "guild_settings" ADD COLUMN "voucher_months" integer DEFAULT 6 NOT NULL;--> statement-breakpoint
 ALTER TABLE "guild_settings" ADD COLUMN "certificate_years" integer DEFAULT 3 NOT NULL;--> statement-breakpoint
 ALTER TABLE "quiz_bank_questions" ADD CONSTRAINT "quiz_bank_questions_bank_id_quiz_banks_id_fk" FOREIGN KEY ("bank_id") REFERENCES "public"."quiz_banks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "upload_files" ADD CONSTRAINT "upload_files_submission_id_submissions_id_fk" FOREIGN KEY ("submission_id") REFERENCES "public"."submissions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_answers_once_idx" ON "quiz_answers" USING btree ("post_id","user_id");--> statement-breakpoint
 CREATE INDEX "quiz_answers_member_idx" ON "quiz_answers" USING btree ("guild_id","user_id","day");--> statement-breakpoint
 CREATE INDEX "quiz_answers_board_idx" ON "quiz_answers" USING btree ("guild_id","week","user_id","points","user_name");--> statement-breakpoint

@@ -1,0 +1,106 @@
+// Grading on workers: a bot with GRADER_WORKERS=0 and a separate `tf-study-bot worker` process on
+// one PostgreSQL database answer a /grade through the fake Discord; a worker killed with SIGKILL
+// mid-grade loses nothing: another worker grades the submission once and answers the same reply.
+// Workers need PostgreSQL (the embedded database belongs to one process), so this runs with
+// TEST_DATABASE_URL, as CI does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { submissions } from '../../src/db/schema.ts';
+import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
+import type { InteractionHandle, Json } from '../support/fake-discord/index.ts';
+import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
+import { testDataPath } from '../support/test-data/locate.ts';
+
+const FIXTURES = testDataPath('fixtures', 'models');
+type Worker = { child: ChildProcess; exited: Promise<number | null>; output(): string };
+
+const titleOf = (body: Json) => ((body.embeds as Array<{ title?: string }> | undefined) ?? [])[0]?.title ?? '';
+const descriptionOf = (body: Json) => ((body.embeds as Array<{ description?: string }> | undefined) ?? [])[0]?.description ?? '';
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker` processes', () => {
+  let bot: BotHarness;
+  let databaseUrl: string;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    databaseUrl = await createScratchDatabase();
+    bot = await startBotHarness({ persistent: true, env: { DATABASE_URL: databaseUrl, GRADER_WORKERS: '0' } });
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await bot?.stop();
+    if (databaseUrl) await dropScratchDatabase(databaseUrl);
+  });
+  afterEach(() => bot.fake.assertNoViolations());
+
+  /** Starts `tf-study-bot worker` and resolves once it grades. */
+  async function startWorker(): Promise<Worker> {
+    const env = cleanEnv({
+      DATABASE_URL: databaseUrl,
+      DISCORD_API_URL: bot.fake.apiUrl,
+      DATASET_MIRROR: testDataPath('datasets'),
+      DATA_DIR: bot.app.context.config.dataDir,
+      // A short lease: a killed worker's grade goes to the next one soon after.
+      GRADE_LEASE_SECONDS: '2',
+      LOG_LEVEL: 'info',
+    });
+    const child = killOnExit(spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], { env, cwd: PROJECT_ROOT }));
+    let output = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      const onData = (data: Buffer) => {
+        output += data;
+        if (output.includes('"msg":"worker is grading"')) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then((code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+    });
+    const worker = { child, exited, output: () => output };
+    workers.push(worker);
+    return worker;
+  }
+
+  async function grade(problem: string, fixture: string, username: string): Promise<InteractionHandle> {
+    const member = bot.fake.member({ guildId: bot.guildId, username });
+    const model = bot.fake.cdn.add('model.h5', readFileSync(`${FIXTURES}/${fixture}`));
+    return bot.fake.slashCommand({ name: 'grade', member, options: { problem, model } });
+  }
+
+  it('refuses to run on the embedded database, saying why and what to do', async () => {
+    const run = await runCli(['worker'], { env: cleanEnv({ DATA_DIR: bot.app.context.config.dataDir }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('tf-study-bot worker needs PostgreSQL (DATABASE_URL)');
+  });
+
+  it('answers a /grade from a worker while the bot grades nothing itself', { timeout: 180_000 }, async () => {
+    const worker = await startWorker();
+    const handle = await grade('linear-a', '01_dense_regression_A1_k2.5.h5', 'ada');
+    const final = await handle.waitForMessage((m) => titleOf(m).includes('/5'), 120_000);
+    expect(titleOf(final)).toContain('5/5');
+    const [row] = (await bot.app.database.db.select().from(submissions)).filter((r) => r.userName === 'ada');
+    // Graded under the worker's lease; the files it waited with are gone from the database.
+    expect(row).toMatchObject({ status: 'graded', points: 5, attempts: 1, leaseOwner: null, filesPath: `database:${row.id}` });
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('grades once, in another worker, a submission whose worker was killed mid-grade', { timeout: 400_000 }, async () => {
+    const first = await startWorker();
+    const handle = await grade('mnist', '03_mnist_cnn_C2_fixedbatch32_k2.8.h5', 'ben');
+    await handle.waitFor(() => handle.edits.find((e) => /⏳ (Importing the model|Evaluating)/.test(descriptionOf(e.body))), 120_000, 'the grade to start');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await startWorker();
+    const final = await handle.waitForMessage((m) => titleOf(m).includes('/5'), 240_000);
+    expect(titleOf(final)).toContain('5/5');
+    expect(handle.edits.filter((e) => titleOf(e.body).includes('/5'))).toHaveLength(1);
+    const [row] = (await bot.app.database.db.select().from(submissions)).filter((r) => r.userName === 'ben');
+    expect(row).toMatchObject({ status: 'graded', points: 5, attempts: 2, crashes: 1 });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
