@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './clock.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import type { Logger } from './log.ts';
+import { OperatorError } from './operator-error.ts';
 import { loadCommands } from './bot/command-loader.ts';
 import type { BotContext } from './bot/command.ts';
 import { createRouter } from './bot/router.ts';
@@ -32,6 +33,9 @@ import { restSender } from './bot/discord-sender.ts';
 import { scheduledPostsJob } from './bot/scheduled-posts.ts';
 import { QuizStandings } from './quiz/quiz-standings.ts';
 import { ReadinessService } from './quiz/readiness.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { allOf, databaseCheck, readinessCheck } from './metrics/health.ts';
+import { startMetricsServer, type MetricsServer } from './metrics/server.ts';
 
 /** How long fetching a member's upload from Discord's CDN may take. */
 const UPLOAD_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -42,6 +46,8 @@ export type App = {
   /** The storage behind the services (tests look at rows; handlers never see it). */
   database: DatabaseHandle;
   jobs: JobScheduler;
+  /** The port /healthz and /metrics are served on (METRICS_PORT, or the free one picked for 0). */
+  metricsPort: number | undefined;
   /** Stops taking interactions, lets those in progress finish, destroys the client, closes storage. */
   stop(): Promise<void>;
 };
@@ -112,6 +118,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const rescored = await submissions.rescoreStoredGrades();
   if (rescored.changed > 0) logger.info({ rescored: rescored.changed }, 'stored grades rescored with the current threshold tables; closed weeks keep their published standings');
   if (rescored.unreadable.length > 0) logger.warn({ submissions: rescored.unreadable }, 'stored grades that could not be rescored were left as they were');
+  const metrics = config.metricsPort === undefined ? undefined : new Metrics({ clock, readQueue: () => submissions.queueState() });
   // Uploads are parsed and run in a grading process of their own: a model that takes the memory
   // ends that process, never the bot.
   const grader = createGraderProcess({
@@ -125,6 +132,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     workers: config.graderWorkers || undefined,
     timeoutMs: config.gradeTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
+    onEnded: () => metrics?.graderRestarted(),
   });
   // With PostgreSQL, uploads wait in the database, so a `tf-study-bot worker` anywhere can grade them.
   const uploads = new UploadStore(join(config.dataDir, 'uploads'), database.engine === 'postgres' ? database.db : undefined);
@@ -137,6 +145,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     leaseMs: config.gradeLeaseMs,
   });
+  if (metrics) gradingQueue.on('finished', (submission) => metrics.gradeFinished(submission));
   const gradeReplies = new GradeReplies({
     edit: gradeReplyEditor(sender, logger),
     catalog: problemCatalog,
@@ -171,6 +180,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     quizStandings: new QuizStandings(database.db, clock),
     readiness: new ReadinessService(database.db, clock, knowledge, problemCatalog, quizBanks, submissions),
     reminders,
+    metrics,
   };
   const router = createRouter(commands, context);
 
@@ -189,11 +199,29 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await database.close();
     throw explainDiscordFailure(error, discordTarget) ?? error;
   }
+  let metricsServer: MetricsServer | undefined;
+  if (metrics) {
+    try {
+      metricsServer = await startMetricsServer({
+        registry: metrics.registry,
+        health: allOf(readinessCheck('gateway', () => readyClient.isReady()), databaseCheck(database.db)),
+        port: config.metricsPort!,
+        host: config.metricsHost,
+        logger,
+      });
+    } catch (error) {
+      // Before any grade or job started: what the failed login closes is all there is to close.
+      await grader.close();
+      await client.destroy();
+      await database.close();
+      throw new OperatorError(`Could not serve metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}. Set METRICS_PORT to a free port, or unset it.`);
+    }
+  }
   attachGradeNotifier(context);
   // The embedded database allows one process, so whatever was running was ours: resume it all.
   await gradingQueue.start({ resumeAll: database.engine === 'pglite' });
   const jobs = new JobScheduler(
-    [weekClosingJob(readyClient, context), quizSweepJob(quizPosts), scheduledPostsJob(scheduledPosts, claims, clock)],
+    [weekClosingJob(readyClient, context), quizSweepJob(quizPosts), scheduledPostsJob(scheduledPosts, claims, clock, (outcomes) => metrics?.scheduledPostsRun(outcomes))],
     logger,
     undefined,
     claims.cronCoordinator(),
@@ -215,9 +243,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     context,
     database,
     jobs,
+    metricsPort: metricsServer?.port,
     stop() {
       stopping ??= (async () => {
         await router.drain(5_000);
+        await metricsServer?.close();
         datasetCheck.abort();
         await datasetsChecked;
         await jobs.stop();

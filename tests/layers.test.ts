@@ -6,7 +6,7 @@
 //   datasets      src/datasets/: downloads, decoders, evaluation sets
 //   grading       src/grading/: receives problem definitions as data, never picks them itself
 //   features      src/render/, src/mockexam/, src/settings/, src/submissions/, src/tips/, src/privacy/,
-//                 src/quiz/, src/reminders/
+//                 src/quiz/, src/reminders/, src/metrics/
 //   problems      problems/: the catalog, handed to the features by the entry points
 //   bot           src/bot/: the Discord adapter
 //   commands      commands/
@@ -24,7 +24,7 @@ const layers = [
   { name: 'base', paths: ['src/*', 'src/io/', 'src/db/', 'src/jobs/'] },
   { name: 'datasets', paths: ['src/datasets/'] },
   { name: 'grading', paths: ['src/grading/'] },
-  { name: 'features', paths: ['src/render/', 'src/mockexam/', 'src/settings/', 'src/submissions/', 'src/tips/', 'src/privacy/', 'src/quiz/', 'src/reminders/'] },
+  { name: 'features', paths: ['src/render/', 'src/mockexam/', 'src/settings/', 'src/submissions/', 'src/tips/', 'src/privacy/', 'src/quiz/', 'src/reminders/', 'src/metrics/'] },
   { name: 'problems', paths: ['problems/'] },
   { name: 'bot', paths: ['src/bot/'] },
   { name: 'commands', paths: ['commands/'] },

@@ -27,6 +27,7 @@ import type { QuizBankService } from '../quiz/quiz-banks.ts';
 import type { QuizPosts } from './quiz-posts.ts';
 import type { ScheduledPosts } from './scheduled-posts.ts';
 import type { ReminderService } from '../reminders/reminder-service.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 /** The services command handlers and jobs use. Built once at start by src/app.ts. */
 export type BotContext = {
@@ -54,6 +55,8 @@ export type BotContext = {
   readiness: ReadinessService;
   /** /remind and /exam: members' reminders, timezones and exam dates. */
   reminders: ReminderService;
+  /** Counts for /metrics; absent when METRICS_PORT is unset. */
+  metrics?: Metrics;
 };
 
 /**

@@ -6,6 +6,7 @@ import { errorRef } from '../error-ref.ts';
 import { MemberError } from '../member-error.ts';
 import { parseCustomId, type BotContext, type CommandModule } from './command.ts';
 import { enforceRequirements } from './requirements.ts';
+import { measureInteraction } from './interaction-metrics.ts';
 
 export type Router = {
   handle(interaction: Interaction): Promise<void>;
@@ -17,13 +18,16 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
   let accepting = true;
   const inFlight = new Set<Promise<void>>();
 
+  function commandNameOf(interaction: Interaction): string {
+    return interaction.isChatInputCommand() || interaction.isAutocomplete()
+      ? interaction.commandName
+      : interaction.isMessageComponent() || interaction.isModalSubmit()
+        ? parseCustomId(interaction.customId).command
+        : '';
+  }
+
   function commandOf(interaction: Interaction): CommandModule {
-    const name =
-      interaction.isChatInputCommand() || interaction.isAutocomplete()
-        ? interaction.commandName
-        : interaction.isMessageComponent() || interaction.isModalSubmit()
-          ? parseCustomId(interaction.customId).command
-          : '';
+    const name = commandNameOf(interaction);
     const command = commands.get(name);
     if (!command) throw new Error(`no command "${name}" for interaction type ${interaction.type}`);
     return command;
@@ -56,10 +60,16 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
 
   async function handleSafely(interaction: Interaction): Promise<void> {
     const started = performance.now();
+    // Suggestions are not uses: autocomplete is left out of the counts. A name no command has
+    // (a button of a removed command) is counted as "unknown", so the labels stay few.
+    const name = commandNameOf(interaction);
+    const measured = ctx.metrics && !interaction.isAutocomplete() ? measureInteraction(interaction, commands.has(name) ? name : 'unknown', ctx.metrics) : undefined;
     try {
       await dispatch(interaction);
+      measured?.('ok');
       ctx.logger.debug({ interaction: describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
+      measured?.(error instanceof MemberError ? 'refused' : 'error');
       if (error instanceof MemberError) {
         ctx.logger.info({ code: error.code, details: error.details, interaction: describe(interaction) }, 'interaction refused');
         await tellMember(interaction, error.memberMessage).catch((replyError: unknown) =>

@@ -239,7 +239,13 @@ export class ScheduledPosts {
 }
 
 /** Every minute, in one process of all those sharing the database; the claims decide each post. */
-export function scheduledPostsJob(posts: ScheduledPosts, claims: RunClaims, clock: Clock): Job {
+export function scheduledPostsJob(
+  posts: ScheduledPosts,
+  claims: RunClaims,
+  clock: Clock,
+  /** Told each run's outcomes (the metrics count them). */
+  onOutcomes: (outcomes: PostOutcome[]) => void = () => {},
+): Job {
   return {
     name: 'scheduled-posts',
     schedule: '* * * * *',
@@ -247,7 +253,7 @@ export function scheduledPostsJob(posts: ScheduledPosts, claims: RunClaims, cloc
     // Slots missed while the bot was stopped are sent (or skipped) at once.
     runAtStart: true,
     run: async () => {
-      await posts.runDue();
+      onOutcomes(await posts.runDue());
       const day = 24 * 60 * 60 * 1000;
       await claims.prune(new Date(clock().getTime() - day), new Date(clock().getTime() - 30 * day));
     },

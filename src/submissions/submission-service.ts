@@ -246,6 +246,15 @@ export class SubmissionService {
     await this.db.delete(submissions).where(and(eq(submissions.id, id), eq(submissions.status, 'receiving')));
   }
 
+  /** The submissions waiting for a grader: how many, and when the oldest was asked for. */
+  async queueState(): Promise<{ depth: number; oldestQueuedAt: Date | undefined }> {
+    const [row] = await this.db
+      .select({ depth: sql<number>`count(*)::int`, oldest: sql<Date | null>`min(${submissions.createdAt})`.mapWith(submissions.createdAt) })
+      .from(submissions)
+      .where(eq(submissions.status, 'queued'));
+    return { depth: Number(row?.depth ?? 0), oldestQueuedAt: row?.oldest ?? undefined };
+  }
+
   async get(id: number): Promise<Submission | undefined> {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, id));
     return row;

@@ -40,4 +40,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ DEFAULT_TIMEZONE: 'europe/berlin' }).defaultTimezone).toBe('Europe/Berlin');
     expect(parseConfig({ DEFAULT_TIMEZONE: 'utc' }).defaultTimezone).toBe('UTC');
   });
+
+  it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+    expect(parseConfig({})).toMatchObject({ metricsPort: undefined, metricsHost: '127.0.0.1' });
+    expect(parseConfig({ METRICS_PORT: '' }).metricsPort).toBeUndefined();
+    expect(parseConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(parseConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    for (const port of ['65536', '-1', '94.5', 'http']) {
+      expect(() => parseConfig({ METRICS_PORT: port }), port).toThrow(/METRICS_PORT must be a port number/);
+    }
+  });
 });

@@ -17,6 +17,8 @@ export type GraderProcessOptions = Omit<GraderOptions, 'logger'> & {
   logLevel: string;
   /** Resident memory of the grading process (all its workers) past which it is ended. */
   memoryLimitMb: number;
+  /** The grading process ended other than at close() (a crash, the memory watchdog); the next grade starts another. */
+  onEnded?(reason: string): void;
 };
 
 type Pending = { resolve(result: GradeResult): void; reject(error: Error): void; onProgress?(progress: GradeProgress): void };
@@ -34,7 +36,7 @@ function residentMb(pid: number): number | undefined {
 export type GraderProcess = Grader & { readonly processId: number | undefined };
 
 export function createGraderProcess(options: GraderProcessOptions): GraderProcess {
-  const { logger, logLevel, memoryLimitMb, ...graderOptions } = options;
+  const { logger, logLevel, memoryLimitMb, onEnded, ...graderOptions } = options;
   const limits = resolveLimits(graderOptions);
   const pending = new Map<number, Pending>();
   let child: ChildProcess | undefined;
@@ -67,6 +69,7 @@ export function createGraderProcess(options: GraderProcessOptions): GraderProces
       watchdog = undefined;
       const reason = endedBecause ?? `exit code ${code ?? signal}`;
       if (pending.size > 0) logger?.error({ reason, grades: pending.size }, 'the grading process ended while it graded');
+      if (!closed) onEnded?.(reason);
       for (const [id, waiting] of pending) {
         pending.delete(id);
         waiting.reject(new GraderCrashedError(reason));
