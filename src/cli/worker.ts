@@ -26,6 +26,9 @@ import { GradingQueue } from '../submissions/grading-queue.ts';
 import { SubmissionService } from '../submissions/submission-service.ts';
 import { UploadStore } from '../submissions/upload-store.ts';
 import { EXIT } from './exit-codes.ts';
+import { Metrics } from '../metrics/metrics.ts';
+import { databaseCheck } from '../metrics/health.ts';
+import { startMetricsServer } from '../metrics/server.ts';
 
 /** How often an idle worker looks for queued grades (the bot's queue wakes its own graders at once). */
 const POLL_MS = 1_000;
@@ -63,7 +66,11 @@ export const workerCommand = {
     const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
     const mockExam = new MockExamService(database.db, settings, problemCatalog, clock);
     const submissions = new SubmissionService(database.db, mockExam, problemCatalog, { perHour: config.gradesPerHour }, clock);
+    // /healthz and /metrics when METRICS_PORT is set, as in the bot: a worker is healthy while its
+    // database answers.
+    const metrics = config.metricsPort === undefined ? undefined : new Metrics({ clock, readQueue: () => submissions.queueState() });
     const grader = createGraderProcess({
+      onEnded: () => metrics?.graderRestarted(),
       catalog: problemCatalog,
       dataDir: config.dataDir,
       datasetMirror: config.datasetMirror,
@@ -94,8 +101,12 @@ export const workerCommand = {
       unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
     });
     attachGradeNotifier({ gradeReplies, gradingQueue, submissions, logger, catalog: problemCatalog, mockExam });
+    if (metrics) gradingQueue.on('finished', (submission) => metrics.gradeFinished(submission));
+    const metricsServer = metrics
+      ? await startMetricsServer({ registry: metrics.registry, health: databaseCheck(database.db), port: config.metricsPort!, host: config.metricsHost, logger })
+      : undefined;
     await gradingQueue.start({ resumeAll: false });
-    logger.info({ concurrency, owner: gradingQueue.holder.owner }, 'worker is grading');
+    logger.info({ concurrency, owner: gradingQueue.holder.owner, metricsPort: metricsServer?.port }, 'worker is grading');
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'worker stopping: finishing or handing back its grades');
@@ -104,6 +115,7 @@ export const workerCommand = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await metricsServer?.close();
     await gradingQueue.stop(SHUTDOWN_GRACE_MS);
     await grader.close();
     await gradeReplies.close();

@@ -14,7 +14,7 @@ import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-
 import { testDataPath } from '../support/test-data/locate.ts';
 
 const FIXTURES = testDataPath('fixtures', 'models');
-type Worker = { child: ChildProcess; exited: Promise<number | null>; output(): string };
+type Worker = { child: ChildProcess; exited: Promise<number | null>; output(): string; metricsPort: number };
 
 const titleOf = (body: Json) => ((body.embeds as Array<{ title?: string }> | undefined) ?? [])[0]?.title ?? '';
 const descriptionOf = (body: Json) => ((body.embeds as Array<{ description?: string }> | undefined) ?? [])[0]?.description ?? '';
@@ -46,6 +46,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
       // A short lease: a killed worker's grade goes to the next one soon after.
       GRADE_LEASE_SECONDS: '2',
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
     });
     const child = killOnExit(spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], { env, cwd: PROJECT_ROOT }));
     let output = '';
@@ -59,7 +60,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
       child.stderr!.on('data', onData);
       void exited.then((code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
     });
-    const worker = { child, exited, output: () => output };
+    const metricsPort = Number(/"metricsPort":(\d+)/.exec(output)?.[1]);
+    const worker = { child, exited, output: () => output, metricsPort };
     workers.push(worker);
     return worker;
   }
@@ -84,6 +86,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
     const [row] = (await bot.app.database.db.select().from(submissions)).filter((r) => r.userName === 'ada');
     // Graded under the worker's lease; the files it waited with are gone from the database.
     expect(row).toMatchObject({ status: 'graded', points: 5, attempts: 1, leaseOwner: null, filesPath: `database:${row.id}` });
+    // The worker serves its health and its grade counts.
+    const health = await fetch(`http://127.0.0.1:${worker.metricsPort}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    const metrics = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
+    expect(metrics).toContain('grades_total{problem="linear-a",outcome="graded"} 1');
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });
