@@ -14,12 +14,12 @@ import { loadKnowledgeBase } from './tips/knowledge-base.ts';
 import { problemCatalog } from '../problems/index.ts';
 import { createGraderProcess } from './grading/host/grader-process.ts';
 import { warnAboutMissingDatasets } from './datasets/availability.ts';
-import { SubmissionService } from './submissions/submission-service.ts';
+import { SubmissionService, type Submission } from './submissions/submission-service.ts';
 import { GradingQueue } from './submissions/grading-queue.ts';
 import { UploadStore } from './submissions/upload-store.ts';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { attachGradeNotifier, gradeReplyEditor } from './bot/grade-notifier.ts';
+import { attachGradeNotifier, finalReply, gradeReplyEditor } from './bot/grade-notifier.ts';
 import { GradeReplies } from './bot/grade-replies.ts';
 import { unbuiltResultReply } from './bot/ui/grade-messages.ts';
 import { weekClosingJob } from './bot/week-closing.ts';
@@ -152,6 +152,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     timers: options.timers ?? systemTimers,
     onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
     unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
+    // With PostgreSQL, workers and other bot processes may edit the same replies.
+    ...(database.engine === 'postgres'
+      ? {
+          crossProcess: {
+            current: (submission: Submission) => submissions.get(submission.id),
+            finalReply: (submission: Submission) => finalReply(submission, { catalog: problemCatalog, mockExam, logger }),
+            gradesHere: (submission: Submission) => gradingQueue.isGrading(submission.id),
+          },
+        }
+      : {}),
   });
   const context: BotContext = {
     config,

@@ -10,6 +10,7 @@ import type { InteractionWebhook } from 'discord.js';
 import type { Timers } from '../clock.ts';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import type { Submission } from '../submissions/submission-service.ts';
+import type { SubmissionStatus } from '../db/schema.ts';
 import { progressEmbed, stepIndex, type GradeStatusView } from './ui/grade-messages.ts';
 
 /** What an edit of the reply carries. */
@@ -17,6 +18,9 @@ export type ReplyPayload = Parameters<InteractionWebhook['editMessage']>[1];
 
 /** Discord lets an interaction's reply be edited for 15 minutes; after that nothing is sent. */
 const REPLY_EDITABLE_MS = 15 * 60 * 1000;
+
+/** The status a grade has while its reply shows a step. */
+const STATUS_OF_STEP: Record<GradeStatusView['step'], SubmissionStatus> = { downloading: 'receiving', queued: 'queued', grading: 'running' };
 
 /** Progress edits of one reply are at least this far apart. */
 export const MIN_PROGRESS_EDIT_INTERVAL_MS = 1_000;
@@ -31,6 +35,20 @@ export type GradeRepliesOptions = {
   onError(error: unknown, submission: Submission): void;
   /** Sent instead of a final reply that could not be built, so the reply does not stay on a step. */
   unbuiltFinalReply(submission: Submission): ReplyPayload;
+  /**
+   * Several processes edit one reply (the bot shows the download and the queue, a worker the
+   * grade), so a progress edit may reach Discord after another process's result. With these, a
+   * step is shown only while the grade is at it (`current` is read just before), and a progress
+   * edit that went out while the grade finished elsewhere is followed by the result again.
+   */
+  crossProcess?: {
+    /** The submission as stored now; undefined once deleted. */
+    current(submission: Submission): Promise<Submission | undefined>;
+    /** The result reply of a finished submission. */
+    finalReply(submission: Submission): Promise<ReplyPayload>;
+    /** Whether this process grades the submission (then it sends the result itself). */
+    gradesHere(submission: Submission): boolean;
+  };
 };
 
 type ReplyState = {
@@ -126,7 +144,17 @@ export class GradeReplies {
     if (!problem) return Promise.resolve();
     reply.sentAt = this.options.timers.now();
     const payload = { embeds: [progressEmbed(problem, submission.fileName, view)] };
-    return this.send(reply, submission, () => this.options.edit(submission, payload));
+    const crossProcess = this.options.crossProcess;
+    if (!crossProcess) return this.send(reply, submission, () => this.options.edit(submission, payload));
+    return this.send(reply, submission, async () => {
+      if ((await crossProcess.current(submission))?.status !== STATUS_OF_STEP[view.step]) return;
+      await this.options.edit(submission, payload);
+      const after = await crossProcess.current(submission);
+      if (after && (after.status === 'graded' || after.status === 'failed') && !reply.finished && !crossProcess.gradesHere(after)) {
+        // Finished elsewhere while this edit was on its way: the result goes out again, after it.
+        await this.options.edit(after, await crossProcess.finalReply(after), true);
+      }
+    });
   }
 
   private send(reply: ReplyState, submission: Submission, edit: () => Promise<void>): Promise<void> {

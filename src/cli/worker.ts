@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { problemCatalog } from '../../problems/index.ts';
 import { restSender } from '../bot/discord-sender.ts';
-import { attachGradeNotifier, gradeReplyEditor } from '../bot/grade-notifier.ts';
+import { attachGradeNotifier, finalReply, gradeReplyEditor } from '../bot/grade-notifier.ts';
 import { GradeReplies } from '../bot/grade-replies.ts';
 import { unbuiltResultReply } from '../bot/ui/grade-messages.ts';
 import { systemClock, systemTimers } from '../clock.ts';
@@ -99,6 +99,11 @@ export const workerCommand = {
       timers: systemTimers,
       onError: (error, submission) => logger.error({ err: error, submission: submission.id }, 'could not update the grade reply'),
       unbuiltFinalReply: (submission) => unbuiltResultReply(submission, problemCatalog),
+      crossProcess: {
+      current: (submission) => submissions.get(submission.id),
+      finalReply: (submission) => finalReply(submission, { catalog: problemCatalog, mockExam, logger }),
+      gradesHere: (submission) => gradingQueue.isGrading(submission.id),
+    },
     });
     attachGradeNotifier({ gradeReplies, gradingQueue, submissions, logger, catalog: problemCatalog, mockExam });
     if (metrics) gradingQueue.on('finished', (submission) => metrics.gradeFinished(submission));

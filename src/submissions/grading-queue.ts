@@ -81,6 +81,7 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
   async start({ resumeAll }: { resumeAll: boolean }): Promise<void> {
     this.running = true;
     this.claiming = true;
+    await this.options.uploads.removeStaleCopies();
     await this.recover(resumeAll);
     this.pollTimer = setInterval(() => {
       void this.recover(false).finally(() => this.notify());
@@ -89,6 +90,11 @@ export class GradingQueue extends EventEmitter<QueueEvents> {
     this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(1, Math.floor(this.options.leaseMs / 3)));
     this.renewTimer.unref();
     this.notify();
+  }
+
+  /** Whether this process is grading the submission now. */
+  isGrading(id: number): boolean {
+    return this.inFlight.has(id);
   }
 
   /** Looks for work now (called after a submission is queued). */

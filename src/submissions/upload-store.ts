@@ -11,6 +11,18 @@ import { uploadFiles } from '../db/schema.ts';
 
 export type StoredFile = { name: string; path: string; size: number };
 
+/** Folders a grader writes database files into are named `.grading-<pid>-<random>`. */
+const COPY_PREFIX = '.grading-';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** `filesPath` of a submission whose files are in the database. */
 const IN_DATABASE = /^database:(\d+)$/;
 
@@ -23,6 +35,18 @@ export class UploadStore {
     /** Where files wait to be graded when any process may grade them; unset: on this disk. */
     private readonly shared?: Database,
   ) {}
+
+  /**
+   * Removes the copies of database files left by a grader process that was killed (a clean stop
+   * removes its own). Copies of processes still running are theirs.
+   */
+  async removeStaleCopies(): Promise<void> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(name.startsWith(COPY_PREFIX) ? name.slice(COPY_PREFIX.length).split('-')[0] : NaN);
+      if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) await rm(join(this.root, name), { recursive: true, force: true });
+    }
+  }
 
   /** A fresh folder for one submission's files while they arrive. */
   async newFolder(): Promise<string> {
@@ -78,7 +102,8 @@ export class UploadStore {
     if (!this.shared) throw new Error(`${reference}: the files are in the database, and this store reads the disk only`);
     const existing = this.copies.get(reference);
     if (existing) return existing;
-    const dir = await this.newFolder();
+    const dir = join(this.root, `${COPY_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
     const rows = await this.shared.select().from(uploadFiles).where(eq(uploadFiles.submissionId, Number(inDatabase[1]))).orderBy(asc(uploadFiles.position));
     for (const row of rows) await writeFile(join(dir, row.name), row.bytes);
     this.copies.set(reference, dir);
