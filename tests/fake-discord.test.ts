@@ -21,7 +21,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { PNG } from 'pngjs';
-import { shardForGuild, startFakeDiscord, type FakeDiscord } from './support/fake-discord/index.ts';
+import { guildIdOnShard, shardForGuild, startFakeDiscord, type FakeDiscord } from './support/fake-discord/index.ts';
 
 const TOPICS = ['basic-model', 'computer-vision', 'real-world-images', 'nlp', 'time-series', 'neural-networks'];
 
@@ -414,12 +414,6 @@ describe('fake Discord driven by the real discord.js client', () => {
     expect((await after.waitForMessage()).content).toBe('still here');
   });
 });
-
-/** A guild id on `shard` of `count`: Discord routes by the snowflake's timestamp, `(id >> 22) % count`. */
-function guildIdOnShard(shard: number, count: number): string {
-  const timestamp = 300_000_000_000n + BigInt(shard);
-  return String((timestamp - (timestamp % BigInt(count)) + BigInt(shard)) << 22n);
-}
 
 describe('a fake Discord with two shards', () => {
   let fake: FakeDiscord;

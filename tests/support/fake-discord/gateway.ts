@@ -23,6 +23,12 @@ export function shardForGuild(guildId: string, shardCount: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
+/** A guild id (snowflake) that falls on `shard` of `shardCount`, for tests that need a guild on each shard. */
+export function guildIdOnShard(shard: number, shardCount: number): string {
+  const timestamp = 300_000_000_000n;
+  return String((timestamp - (timestamp % BigInt(shardCount)) + BigInt(shard)) << 22n);
+}
+
 /** Whether a session identified as `[shardId, shardCount]` receives the events of a guild (DMs: shard 0). */
 type ServesGuild = (guildId: string | null) => boolean;
 
