@@ -211,11 +211,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   let metricsServer: MetricsServer | undefined;
   if (metrics) {
+    // Under `start --shards`, each shard is a process with metrics of its own: shard N serves them
+    // on METRICS_PORT + N (0 still means a free port).
+    const metricsPort = config.metricsPort! === 0 ? 0 : config.metricsPort! + (readyClient.shard?.ids[0] ?? 0);
     try {
       metricsServer = await startMetricsServer({
         registry: metrics.registry,
         health: allOf(readinessCheck('gateway', () => readyClient.isReady()), databaseCheck(database.db)),
-        port: config.metricsPort!,
+        port: metricsPort,
         host: config.metricsHost,
         logger,
       });
@@ -224,7 +227,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await grader.close();
       await client.destroy();
       await database.close();
-      throw new OperatorError(`Could not serve metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}. Set METRICS_PORT to a free port, or unset it.`);
+      throw new OperatorError(`Could not serve metrics on ${config.metricsHost}:${metricsPort}: ${(error as Error).message}. Set METRICS_PORT to a free port, or unset it.`);
     }
   }
   attachGradeNotifier(context);
@@ -237,7 +240,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     claims.cronCoordinator(),
   );
   jobs.start();
-  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, db: database.engine }, 'bot is online');
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, shards: readyClient.shard?.ids, db: database.engine }, 'bot is online');
   // In the background, so the start does not wait: a missing dataset is a warning in the log now
   // rather than a surprise at a member's grade.
   const datasetCheck = new AbortController();

@@ -21,7 +21,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { PNG } from 'pngjs';
-import { startFakeDiscord, type FakeDiscord } from './support/fake-discord/index.ts';
+import { guildIdOnShard, shardForGuild, startFakeDiscord, type FakeDiscord } from './support/fake-discord/index.ts';
 
 const TOPICS = ['basic-model', 'computer-vision', 'real-world-images', 'nlp', 'time-series', 'neural-networks'];
 
@@ -412,6 +412,80 @@ describe('fake Discord driven by the real discord.js client', () => {
     });
     const after = await fake.slashCommand({ name: 'after' });
     expect((await after.waitForMessage()).content).toBe('still here');
+  });
+});
+
+describe('a fake Discord with two shards', () => {
+  let fake: FakeDiscord;
+  const clients: Client[] = [];
+  const received: Array<{ shard: number; event: string; guildId: string | null }> = [];
+  const ids = [guildIdOnShard(0, 2), guildIdOnShard(1, 2)];
+
+  async function loginShard(shard: number): Promise<Client> {
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, allowedMentions: { parse: [] }, shards: shard, shardCount: 2 });
+    clients.push(client);
+    client.on(Events.InteractionCreate, (interaction) => {
+      received.push({ shard, event: 'interaction', guildId: interaction.guildId });
+      if (interaction.isChatInputCommand()) void interaction.reply(`shard ${shard}`);
+    });
+    client.on(Events.ChannelDelete, (channel) => received.push({ shard, event: 'channel delete', guildId: 'guildId' in channel ? channel.guildId : null }));
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login('fake-bot-token');
+    await ready;
+    return client;
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ shards: 2, guilds: [{ id: ids[0], name: 'On shard 0' }, { id: ids[1], name: 'On shard 1' }] });
+    const rest = new REST({ api: fake.apiUrl }).setToken('fake-bot-token');
+    const commands = [new SlashCommandBuilder().setName('where').setDescription('which shard answers').toJSON()];
+    for (const id of ids) await rest.put(Routes.applicationGuildCommands(fake.applicationId, id), { body: commands });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) await client.destroy();
+    await fake?.stop();
+  });
+
+  it('picks guild ids on both shards by Discord\'s formula', () => {
+    expect(ids.map((id) => shardForGuild(id, 2))).toEqual([0, 1]);
+    expect(shardForGuild('175928847299117063', 1)).toBe(0);
+  });
+
+  it('recommends its shard count on GET /gateway/bot', async () => {
+    const rest = new REST({ api: fake.apiUrl }).setToken('fake-bot-token');
+    expect(await rest.get(Routes.gatewayBot())).toMatchObject({ shards: 2 });
+  });
+
+  it('is online only once every shard has identified, and gives each shard its own guilds', async () => {
+    const first = await loginShard(0);
+    let online = false;
+    const waiting = fake.waitForBot(30_000).then(() => (online = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(online).toBe(false);
+    await expect(fake.slashCommand({ name: 'where', guildId: ids[1] })).rejects.toThrow(`no bot session serves guild ${ids[1]}`);
+    const second = await loginShard(1);
+    await waiting;
+    expect([...first.guilds.cache.keys()]).toEqual([ids[0]]);
+    expect([...second.guilds.cache.keys()]).toEqual([ids[1]]);
+  });
+
+  it('sends each guild\'s interactions and channel events to the shard of that guild only', async () => {
+    for (const [shard, guildId] of ids.entries()) {
+      received.length = 0;
+      const where = await fake.slashCommand({ name: 'where', guildId });
+      expect((await where.response()).data).toMatchObject({ content: `shard ${shard}` });
+      expect(where.shards).toEqual([[shard, 2]]);
+      const channelId = [...fake.guild(guildId).channels.keys()][0];
+      const deleted = new Promise<void>((resolve) => clients[shard].once(Events.ChannelDelete, () => resolve()));
+      fake.deleteChannel(channelId);
+      await deleted;
+      expect(received).toEqual([
+        { shard, event: 'interaction', guildId },
+        { shard, event: 'channel delete', guildId },
+      ]);
+    }
+    fake.assertNoViolations();
   });
 });
 

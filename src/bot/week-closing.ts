@@ -1,16 +1,19 @@
 // The week-closing job: records the final standings of the mock exam weeks that have ended in
 // their server's timezone (once, even with several processes) and gives the optional winner role.
+// Under shards, each shard closes the weeks of its own guilds: the role is given through the guild
+// in the client's cache, which only the guild's shard has.
 import type { Client } from 'discord.js';
 import type { Job } from '../jobs/job.ts';
 import { addWeeks } from '../mockexam/week.ts';
 import type { BotContext } from './command.ts';
+import { servedHere } from './shards.ts';
 import { applyWinnerRole, type WinnerRoleFailure } from './winner-role.ts';
 
 export type ClosedWeekReport = { guildId: string; week: string; winners: string[]; roleProblem?: string; roleFailures?: WinnerRoleFailure[] };
 
 export async function closeDueWeeks(client: Client<true>, ctx: BotContext): Promise<ClosedWeekReport[]> {
   const reports: ClosedWeekReport[] = [];
-  for (const { guildId, week, standings } of await ctx.mockExam.closeDueWeeks()) {
+  for (const { guildId, week, standings } of await ctx.mockExam.closeDueWeeks(servedHere(client))) {
     const winners = standings.filter((r) => r.rank === 1 && r.score > 0).map((r) => r.userId);
     const report: ClosedWeekReport = { guildId, week, winners };
     const settings = await ctx.settings.get(guildId);

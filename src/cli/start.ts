@@ -1,34 +1,72 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger, type Logger } from '../log.ts';
 import { startApp } from '../app.ts';
+import { OperatorError } from '../operator-error.ts';
+import { EXIT } from './exit-codes.ts';
+import { runShards, type ShardCount } from './shard-manager.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+export const startUsage = [
+  'usage: tf-study-bot start [--shards auto|N]',
+  '',
+  'Runs the bot. With --shards, runs it as N gateway shards, one process each (auto: the count',
+  'Discord recommends), restarting a shard that dies; SIGTERM or SIGINT stops them all. Shards need',
+  'PostgreSQL (DATABASE_URL). Discord requires sharding from 2,500 servers.',
+].join('\n');
+
+function parseShardCount(value: string): ShardCount | undefined {
+  if (value === 'auto') return 'auto';
+  const count = Number(value);
+  return /^\d+$/.test(value) && count >= 1 ? count : undefined;
+}
+
 export const startCommand = {
-  describe: 'run the bot',
+  describe: 'run the bot (--shards: as gateway shards)',
+  usage: startUsage,
   async run(args: string[]): Promise<number> {
-    // It takes no options: anything given is a mistake to report (exit 2), not to ignore.
-    parseArgs({ args, options: {}, strict: true });
+    // Anything else given is a mistake to report (exit 2), not to ignore.
+    const { values } = parseArgs({ args, options: { shards: { type: 'string' } }, strict: true });
     const config = loadConfig({ discordToken: true });
     const logger = createLogger(config.logLevel);
-    const app = await startApp(config, logger);
-    await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, 'shutting down');
-        // Whatever happens, the process is gone within the deadline.
-        setTimeout(() => {
-          logger.error('shutdown took too long; exiting');
-          process.exit(1);
-        }, SHUTDOWN_DEADLINE_MS).unref();
-        app.stop().then(resolve, (error: unknown) => {
-          logger.error({ err: error }, 'error while shutting down');
-          resolve();
-        });
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    });
-    return 0;
+    if (values.shards !== undefined) {
+      const shards = parseShardCount(values.shards);
+      if (shards === undefined) {
+        console.error(`tf-study-bot start: --shards must be "auto" or a whole number of at least 1, not "${values.shards}"`);
+        return EXIT.misuse;
+      }
+      if (!config.databaseUrl) {
+        throw new OperatorError(
+          'tf-study-bot start --shards needs PostgreSQL (DATABASE_URL): each shard is a process of its own, and the embedded database allows one process. Set DATABASE_URL, or start without --shards.',
+        );
+      }
+      return runShards({ token: config.discordToken!, apiUrl: config.discordApiUrl, shards, logger });
+    }
+    return runBot(config, process.env.SHARDING_MANAGER ? logger.child({ shard: Number(process.env.SHARDS) }) : logger);
   },
 };
+
+/** One bot process: the whole bot, or one shard of it when started by `start --shards`. */
+async function runBot(config: Config, logger: Logger): Promise<number> {
+  const app = await startApp(config, logger);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      // Whatever happens, the process is gone within the deadline.
+      setTimeout(() => {
+        logger.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      app.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        resolve();
+      });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  // A shard's channel to its manager (discord.js listens on it) would keep the process alive.
+  if (process.connected) process.disconnect();
+  return 0;
+}

@@ -277,10 +277,13 @@ export class MockExamService {
     return { newlyClosed, week: weekBoard.rows, timed: timedBoard.rows };
   }
 
-  /** Closes every week that has ended in its server's timezone; returns those this call closed. */
-  async closeDueWeeks(): Promise<ClosedWeek[]> {
+  /**
+   * Closes every week that has ended in its server's timezone, of the servers `includes` accepts
+   * (all by default; a shard takes its own); returns those this call closed.
+   */
+  async closeDueWeeks(includes: (guildId: string) => boolean = () => true): Promise<ClosedWeek[]> {
     const closed: ClosedWeek[] = [];
-    for (const { guildId, week } of await this.weeksToClose()) {
+    for (const { guildId, week } of await this.weeksToClose(this.now(), includes)) {
       const result = await this.closeWeek(guildId, week);
       if (result.newlyClosed) closed.push({ guildId, week, standings: result.week });
     }
@@ -288,15 +291,15 @@ export class MockExamService {
     return closed;
   }
 
-  /** Weeks with submissions that have ended in their server's timezone and are not closed yet. */
-  async weeksToClose(at: Date = this.now()): Promise<Array<{ guildId: string; week: IsoWeek }>> {
+  /** Weeks with submissions that have ended in their server's timezone and are not closed yet, of the servers `includes` accepts. */
+  async weeksToClose(at: Date = this.now(), includes: (guildId: string) => boolean = () => true): Promise<Array<{ guildId: string; week: IsoWeek }>> {
     const candidates = await this.db
       .selectDistinct({ guildId: submissions.guildId, week: submissions.week })
       .from(submissions)
       .leftJoin(weekClosures, and(eq(weekClosures.guildId, submissions.guildId), eq(weekClosures.week, submissions.week)))
       .where(sql`${weekClosures.week} is null`);
     const due: Array<{ guildId: string; week: IsoWeek }> = [];
-    for (const c of candidates) {
+    for (const c of candidates.filter((candidate) => includes(candidate.guildId))) {
       const { timezone } = await this.settings.get(c.guildId);
       if (weekBounds(c.week, timezone).end.getTime() <= at.getTime()) due.push(c);
     }

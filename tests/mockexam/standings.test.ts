@@ -120,6 +120,19 @@ describe.each(testEngines)('mock exam standings on %s', (engine) => {
     clock = new Date('2026-11-25T12:00:00Z');
   });
 
+  it('closes the due weeks of the servers it is given only, as each shard closes those of its own', async () => {
+    await grade('guild-shard-a', 'ada', 'mnist', 3);
+    await grade('guild-shard-b', 'bob', 'mnist', 3);
+    clock = new Date('2026-12-01T12:00:00Z'); // Tuesday of W49: W48 has ended everywhere
+    const onShardA = await exams.closeDueWeeks((guildId) => guildId === 'guild-shard-a');
+    expect(onShardA.map((w) => [w.guildId, w.week])).toEqual([['guild-shard-a', '2026-W48']]);
+    expect(await exams.isClosed('guild-shard-b', '2026-W48')).toBe(false);
+    const onShardB = await exams.closeDueWeeks((guildId) => guildId === 'guild-shard-b');
+    expect(onShardB.map((w) => [w.guildId, w.week])).toEqual([['guild-shard-b', '2026-W48']]);
+    expect(onShardB[0].standings.map((r) => r.userId)).toEqual(['bob']);
+    clock = new Date('2026-11-25T12:00:00Z');
+  });
+
   it('keeps a separate board for the 5-hour timed attempt, once per week', async () => {
     const g = 'guild-timed';
     await exams.setProblemSet(g, '2026-W48', SET, 'mod');

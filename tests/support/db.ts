@@ -29,11 +29,11 @@ export async function openTestDatabase(engine: TestEngine): Promise<DatabaseHand
   };
 }
 
-/** Creates an empty database next to TEST_DATABASE_URL's and returns its URL. */
-export async function createScratchDatabase(): Promise<string> {
+/** Creates an empty database next to TEST_DATABASE_URL's, named `<prefix>_<random>`, and returns its URL. */
+export async function createScratchDatabase(prefix = 'tsb'): Promise<string> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `tsb_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);

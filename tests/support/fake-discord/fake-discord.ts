@@ -36,6 +36,11 @@ const OptionType = { Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, B
 
 export interface FakeDiscordOptions {
   guilds?: GuildInput[];
+  /**
+   * The shard count GET /gateway/bot recommends (default 1). Sessions get the guilds and guild
+   * events of the shard they identify as, `(guild_id >> 22) % num_shards`, as at Discord.
+   */
+  shards?: number;
   applicationId?: string;
   botUser?: UserInput;
   /** Discord's 3-second window to acknowledge an interaction. */
@@ -225,6 +230,8 @@ export class FakeDiscord {
   private readonly ackTimeoutMs: number;
   private readonly tokenLifetimeMs: number;
   private readonly waitTimeoutMs: number;
+  /** The shard count GET /gateway/bot recommends. */
+  private readonly shardCount: number;
   private readonly botPermissions: bigint;
   private readonly botToken: string | undefined;
   private readonly userDelayMs: number;
@@ -257,6 +264,7 @@ export class FakeDiscord {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60 * 1000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 45_000;
+    this.shardCount = options.shards ?? 1;
     this.botPermissions = options.botPermissions ?? ALL_PERMISSIONS;
     this.botToken = options.botToken;
     this.userDelayMs = options.userDelayMs ?? 100;
@@ -273,10 +281,10 @@ export class FakeDiscord {
     this.cdn = { add: (filename, bytes, opts) => this.addCdnFile(filename, bytes, opts) };
     this.gateway = new FakeGateway(
       {
-        readyPayload: () => ({
+        readyPayload: (serves) => ({
           v: 10,
           user: { ...this.botUser, verified: true, mfa_enabled: false, email: null },
-          guilds: [...this.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          guilds: [...this.guilds.keys()].filter(serves).map((id) => ({ id, unavailable: true })),
           application: { id: this.applicationId, flags: 0 },
           private_channels: [],
           relationships: [],
@@ -287,7 +295,9 @@ export class FakeDiscord {
           session_type: 'normal',
           auth: {},
         }),
-        afterReady: () => [...this.guilds.values()].map((guild) => ({ t: 'GUILD_CREATE', d: guildCreatePayload(guild, guild.members.get(this.botUser.id)!) })),
+        afterReady: (serves) =>
+          [...this.guilds.values()].filter((guild) => serves(guild.id)).map((guild) => ({ t: 'GUILD_CREATE', d: guildCreatePayload(guild, guild.members.get(this.botUser.id)!) })),
+        guildIds: () => [...this.guilds.keys()],
         resumeGatewayUrl: () => this.gatewayUrl,
         violation: (reason) => this.violate('WS', '/gateway', reason),
       },
@@ -380,7 +390,7 @@ export class FakeDiscord {
     const channel = guild.channels.get(channelId)!;
     guild.channels.delete(channelId);
     this.deletedChannels.add(channelId);
-    this.gateway.dispatch('CHANNEL_DELETE', channel);
+    this.gateway.dispatch('CHANNEL_DELETE', channel, guild.id);
   }
 
   /**
@@ -496,7 +506,7 @@ export class FakeDiscord {
     this.gateway.dropConnections();
   }
 
-  /** Resolves once a bot has identified on the gateway. */
+  /** Resolves once the bot is online for every guild: identified on the gateway, with every shard if it shards. */
   waitForBot(timeoutMs = this.waitTimeoutMs): Promise<void> {
     return this.gateway.waitForIdentify(timeoutMs);
   }
@@ -754,10 +764,12 @@ export class FakeDiscord {
     data: Json,
     context: { guild: FakeGuild; channelId: string; member: FakeMember; label: string; extra?: Json; triggering?: Json; componentMessageId?: string | null },
   ): Promise<InteractionHandle> {
-    if (!this.gateway.connected) {
-      throw new Error(`cannot send ${context.label}: no bot is connected to the fake gateway (log the client in and wait for ready first)`);
-    }
     const { guild, channelId, member } = context;
+    if (!this.gateway.servesGuild(guild.id)) {
+      throw new Error(
+        `cannot send ${context.label}: no bot session serves guild ${guild.id} on the fake gateway (log the client in, every shard of it, and wait for ready first)`,
+      );
+    }
     const id = this.ids.next();
     const token = interactionToken();
     const channel = guild.channels.get(channelId)!;
@@ -816,7 +828,8 @@ export class FakeDiscord {
     pending.ackTimer.unref();
     this.interactions.set(id, record);
     this.interactionsByToken.set(token, record);
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    handle.shards = this.gateway.shardsServing(guild.id);
+    this.gateway.dispatch('INTERACTION_CREATE', payload, guild.id);
     return handle;
   }
 
@@ -1028,7 +1041,7 @@ export class FakeDiscord {
   private registerRoutes(): void {
     const gateway = (): Route => ({
       status: 200,
-      body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+      body: { url: this.gatewayUrl, shards: this.shardCount, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
     });
     this.route('GET', '/gateway/bot', gateway);
     this.route('GET', '/gateway', () => ({ status: 200, body: { url: this.gatewayUrl } }));
@@ -1222,7 +1235,7 @@ export class FakeDiscord {
         flags: 0,
       };
       guild.roles.set(id, role);
-      this.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: guild.id, role });
+      this.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: guild.id, role }, guild.id);
       return { status: 200, body: role };
     });
     this.route('GET', '/guilds/{guild_id}/members/{user_id}', (ctx) => {

@@ -18,11 +18,27 @@ export const GatewayOp = {
   HeartbeatAck: 11,
 } as const;
 
+/** Which shard of `shardCount` receives a guild's events: Discord's `(guild_id >> 22) % num_shards`. */
+export function shardForGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A guild id (snowflake) that falls on `shard` of `shardCount`, for tests that need a guild on each shard. */
+export function guildIdOnShard(shard: number, shardCount: number): string {
+  const timestamp = 300_000_000_000n;
+  return String((timestamp - (timestamp % BigInt(shardCount)) + BigInt(shard)) << 22n);
+}
+
+/** Whether a session identified as `[shardId, shardCount]` receives the events of a guild (DMs: shard 0). */
+type ServesGuild = (guildId: string | null) => boolean;
+
 export interface GatewayHooks {
-  /** READY's payload for a new session (without session_id / resume_gateway_url). */
-  readyPayload(): Json;
-  /** Dispatches sent right after READY (one GUILD_CREATE per guild). */
-  afterReady(): { t: string; d: Json }[];
+  /** READY's payload for a new session (without session_id / resume_gateway_url), with the guilds it serves. */
+  readyPayload(serves: ServesGuild): Json;
+  /** Dispatches sent right after READY (one GUILD_CREATE per guild the session serves). */
+  afterReady(serves: ServesGuild): { t: string; d: Json }[];
+  /** Every guild's id: a bot is online once live sessions serve them all. */
+  guildIds(): string[];
   resumeGatewayUrl(): string;
   violation(reason: string): void;
 }
@@ -34,11 +50,15 @@ interface Session {
   /** Dispatches sent in this session, kept so that a RESUME can replay what the client missed. */
   sent: { s: number; t: string; d: Json }[];
   identify: Json;
+  /** `[shard_id, num_shards]` from IDENTIFY; `[0, 1]` when the client sent none. */
+  shard: [number, number];
+  serves: ServesGuild;
 }
 
 /**
  * The gateway: JSON text frames only (no zlib, no etf). HELLO on connect, READY + GUILD_CREATEs on
- * IDENTIFY, ACK for every heartbeat, RESUME replays the dispatches the client missed.
+ * IDENTIFY, ACK for every heartbeat, RESUME replays the dispatches the client missed. Sessions are
+ * sharded as at Discord: each gets the guilds, and the guild events, of its own shard only.
  */
 export class FakeGateway {
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -93,7 +113,15 @@ export class FakeGateway {
               ws.close(4004, 'Authentication failed');
               return;
             }
-            session = this.startSession(ws, payload.d);
+            {
+              const shard = (payload.d.shard ?? [0, 1]) as unknown;
+              if (!isValidShard(shard)) {
+                this.hooks.violation(`gateway: IDENTIFY with invalid shard ${JSON.stringify(shard)}`);
+                ws.close(4010, 'Invalid shard');
+                return;
+              }
+              session = this.startSession(ws, payload.d, shard);
+            }
             break;
           case GatewayOp.Resume: {
             const previous = this.sessions.get(payload.d?.session_id);
@@ -124,17 +152,19 @@ export class FakeGateway {
     });
   }
 
-  private startSession(ws: WebSocket, identify: Json): Session {
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, socket: ws, sent: [], identify };
+  private startSession(ws: WebSocket, identify: Json, shard: [number, number]): Session {
+    const [shardId, shardCount] = shard;
+    const serves: ServesGuild = (guildId) => (guildId === null ? 0 : shardForGuild(guildId, shardCount)) === shardId;
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, socket: ws, sent: [], identify, shard, serves };
     this.sessions.set(session.id, session);
     this.send(session, 'READY', {
-      ...this.hooks.readyPayload(),
+      ...this.hooks.readyPayload(serves),
       session_id: session.id,
       resume_gateway_url: this.hooks.resumeGatewayUrl(),
-      shard: identify.shard ?? [0, 1],
+      shard,
     });
-    for (const event of this.hooks.afterReady()) this.send(session, event.t, event.d);
-    for (const waiter of this.readyWaiters.splice(0)) waiter();
+    for (const event of this.hooks.afterReady(serves)) this.send(session, event.t, event.d);
+    for (const waiter of [...this.readyWaiters]) waiter();
     return session;
   }
 
@@ -154,22 +184,49 @@ export class FakeGateway {
     return this.liveSessions().length > 0;
   }
 
-  /** Sends a dispatch to every connected session; returns how many received it. */
-  dispatch(t: string, d: Json): number {
-    const sessions = this.liveSessions();
+  /** Whether a connected session serves the guild (null: DMs, which go to shard 0). */
+  servesGuild(guildId: string | null): boolean {
+    return this.liveSessions().some((session) => session.serves(guildId));
+  }
+
+  /** The shards (`[shard_id, num_shards]`) of the connected sessions that serve the guild. */
+  shardsServing(guildId: string | null): [number, number][] {
+    return this.liveSessions()
+      .filter((session) => session.serves(guildId))
+      .map((session) => session.shard);
+  }
+
+  /**
+   * Sends a dispatch to the connected sessions of the guild's shard (null: no guild, shard 0);
+   * returns how many received it.
+   */
+  dispatch(t: string, d: Json, guildId: string | null): number {
+    const sessions = this.liveSessions().filter((session) => session.serves(guildId));
     for (const session of sessions) this.send(session, t, d);
     return sessions.length;
   }
 
-  /** Resolves once some client has identified (immediately if one already has). */
+  /** Whether connected sessions serve every guild (with no guilds: whether any session is connected). */
+  private online(): boolean {
+    return this.liveSessions().length > 0 && this.hooks.guildIds().every((id) => this.servesGuild(id));
+  }
+
+  /** Resolves once connected sessions serve every guild: with shards, once all of them have identified. */
   waitForIdentify(timeoutMs: number): Promise<void> {
-    if (this.liveSessions().length > 0) return Promise.resolve();
+    if (this.online()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no bot identified on the fake gateway within ${timeoutMs} ms`)), timeoutMs);
-      this.readyWaiters.push(() => {
+      const waiter = () => {
+        if (!this.online()) return;
+        this.readyWaiters.splice(this.readyWaiters.indexOf(waiter), 1);
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters.splice(this.readyWaiters.indexOf(waiter), 1);
+        const missing = this.hooks.guildIds().filter((id) => !this.servesGuild(id));
+        reject(new Error(`no bot session serves ${missing.length > 0 ? `guilds ${missing.join(', ')}` : 'the fake gateway'} after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.readyWaiters.push(waiter);
     });
   }
 
@@ -187,4 +244,10 @@ export class FakeGateway {
     for (const socket of this.sockets) socket.terminate();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+function isValidShard(shard: unknown): shard is [number, number] {
+  if (!Array.isArray(shard) || shard.length !== 2) return false;
+  const [id, count] = shard as unknown[];
+  return Number.isInteger(id) && Number.isInteger(count) && (id as number) >= 0 && (count as number) > (id as number);
 }

@@ -86,6 +86,7 @@ export {
   type ModalInput,
   type OptionValue,
 } from './fake-discord.ts';
+export { guildIdOnShard, shardForGuild } from './gateway.ts';
 export { InteractionHandle, hasVisibleContent, type RecordedCallback, type RecordedMessageWrite } from './interaction-handle.ts';
 export type { FakeGuild, FakeMember, GuildInput, MemberInput, RoleInput, ChannelInput, UserInput, Json } from './model.ts';
 export type { UploadedFile } from './request-body.ts';

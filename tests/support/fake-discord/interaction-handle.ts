@@ -51,6 +51,8 @@ export class InteractionHandle {
   readonly followUpEdits: RecordedMessageWrite[] = [];
   /** Requests on this interaction that Discord refused, with the status they got. */
   readonly rejected: { method: string; path: string; status: number; body: Json }[] = [];
+  /** The shards (`[shard_id, num_shards]`) whose sessions received it: the guild's shard. */
+  shards: [number, number][] = [];
   private readonly events = new EventEmitter();
   private originalMessage: Json | null = null;
 
