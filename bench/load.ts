@@ -9,7 +9,7 @@
 // server lets this create scratch databases), e.g. postgres://postgres@127.0.0.1:5432/test.
 //
 //   node bin/run-ts.js bench/load.ts [tips] [grades]   (default 1000 100)
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,7 +17,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { startBotHarness, type BotHarness } from '../tests/support/bot-harness.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../tests/support/db.ts';
 import type { FakeMember, InteractionHandle } from '../tests/support/fake-discord/index.ts';
-import { BIN, PROJECT_ROOT, cleanEnv, killOnExit } from '../tests/support/run-cli.ts';
+import { cleanEnv, startCli } from '../tests/support/run-cli.ts';
 import { testDataPath } from '../tests/support/test-data/locate.ts';
 import { ensureTestDataOrExit } from '../tests/support/test-data/ensure.ts';
 import { table } from './figures.ts';
@@ -40,18 +40,7 @@ const percentile = (values: number[], p: number) => (values.length === 0 ? NaN :
 type Run = { setup: string; rows: string[][]; summary: string };
 
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = killOnExit(spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], { env, cwd: PROJECT_ROOT }));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data;
-      if (output.includes('"msg":"worker is grading"')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`a worker exited with ${code}:\n${output}`)));
-  });
-  return child;
+  return (await startCli(['worker', '--concurrency', '1'], env, '"msg":"worker is grading"')).child;
 }
 
 async function run(setup: string, workers: number): Promise<Run> {

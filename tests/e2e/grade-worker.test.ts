@@ -3,14 +3,14 @@
 // mid-grade loses nothing: another worker grades the submission once and answers the same reply.
 // Workers need PostgreSQL (the embedded database belongs to one process), so this runs with
 // TEST_DATABASE_URL, as CI does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { submissions } from '../../src/db/schema.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { InteractionHandle, Json } from '../support/fake-discord/index.ts';
-import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
+import { cleanEnv, runCli, startCli } from '../support/run-cli.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
 const FIXTURES = testDataPath('fixtures', 'models');
@@ -48,20 +48,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
     });
-    const child = killOnExit(spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], { env, cwd: PROJECT_ROOT }));
-    let output = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await new Promise<void>((resolve, reject) => {
-      const onData = (data: Buffer) => {
-        output += data;
-        if (output.includes('"msg":"worker is grading"')) resolve();
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      void exited.then((code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-    });
-    const metricsPort = Number(/"metricsPort":(\d+)/.exec(output)?.[1]);
-    const worker = { child, exited, output: () => output, metricsPort };
+    const { child, exited, output } = await startCli(['worker', '--concurrency', '1'], env, '"msg":"worker is grading"');
+    const metricsPort = Number(/"metricsPort":(\d+)/.exec(output())?.[1]);
+    const worker = { child, exited, output, metricsPort };
     workers.push(worker);
     return worker;
   }

@@ -65,3 +65,21 @@ export function startScript(file: string, args: string[], line: string, env: Nod
     });
   });
 }
+
+export type RunningCli = { child: ChildProcess; exited: Promise<number | null>; output(): string };
+
+/** Starts `tf-study-bot <args>` and resolves once its output (stdout or stderr) includes `line`. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, line: string): Promise<RunningCli> {
+  const child = killOnExit(spawn(process.execPath, [BIN, ...args], { env, cwd: PROJECT_ROOT }));
+  let output = '';
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return new Promise((resolvePromise, reject) => {
+    const onData = (data: Buffer) => {
+      output += data;
+      if (output.includes(line)) resolvePromise({ child, exited, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`tf-study-bot ${args.join(' ')} exited with ${code} before "${line}":\n${output}`)));
+  });
+}
