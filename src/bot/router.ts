@@ -64,12 +64,28 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
     // (a button of a removed command) is counted as "unknown", so the labels stay few.
     const name = commandNameOf(interaction);
     const measured = ctx.metrics && !interaction.isAutocomplete() ? measureInteraction(interaction, commands.has(name) ? name : 'unknown', ctx.metrics) : undefined;
+    // Discord's 3 seconds are a rule: a handler that has not acknowledged in time (the database
+    // hanging, say) gets an apology sent for it, and its own late answer is dropped.
+    let apologised = false;
+    const guard = setTimeout(() => {
+      if (!isUnacknowledged(interaction)) return;
+      apologised = true;
+      ctx.logger.warn({ interaction: describe(interaction) }, 'interaction not acknowledged in time; apologised');
+      void tellMember(interaction, 'The bot could not answer in time (it is waiting on its database). Please try again in a minute.').catch(
+        (replyError: unknown) => ctx.logger.warn({ err: replyError }, 'could not apologise for a late answer'),
+      );
+    }, ACK_DEADLINE_MS);
+    guard.unref();
     try {
       await dispatch(interaction);
       measured?.('ok');
       ctx.logger.debug({ interaction: describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
       measured?.(error instanceof MemberError ? 'refused' : 'error');
+      if (apologised) {
+        ctx.logger.warn({ err: error, interaction: describe(interaction) }, 'a late interaction failed after its apology');
+        return;
+      }
       if (error instanceof MemberError) {
         ctx.logger.info({ code: error.code, details: error.details, interaction: describe(interaction) }, 'interaction refused');
         await tellMember(interaction, error.memberMessage).catch((replyError: unknown) =>
@@ -82,6 +98,8 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
       await tellMember(interaction, `Something went wrong (ref ${ref}). The moderators can find what happened in the bot's log with this ref.`).catch(
         (replyError: unknown) => ctx.logger.warn({ err: replyError, ref }, 'could not tell the member about the error'),
       );
+    } finally {
+      clearTimeout(guard);
     }
   }
 
@@ -101,6 +119,14 @@ export function createRouter(commands: Map<string, CommandModule>, ctx: BotConte
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },
   };
+}
+
+/** When the router answers for a handler that has not acknowledged: before Discord's 3 seconds. */
+const ACK_DEADLINE_MS = 2_500;
+
+function isUnacknowledged(interaction: Interaction): boolean {
+  if (interaction.isAutocomplete()) return !interaction.responded;
+  return interaction.isRepliable() && !interaction.replied && !interaction.deferred;
 }
 
 /** Discord's limit for a message's content. */
