@@ -1,6 +1,6 @@
 // /tip's domain: which tip a server sees next (no repeat within a topic until all of its tips were
 // shown), and the community proposals that moderators approve into that server's rotation.
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import { ok, refused, type Result } from '../result.ts';
@@ -70,11 +70,13 @@ export class TipService {
    */
   async nextTip(guildId: string, topic?: string): Promise<TipView | undefined> {
     if (topic !== undefined && !this.isTopic(topic)) return undefined;
-    // A concurrent /tip may claim the same tip first; then pick again among what is left.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const candidates = await this.candidates(guildId, topic);
+    // One pick at a time per server (an advisory lock for the transaction): concurrent /tip calls
+    // in a busy server queue for a few milliseconds instead of racing for the same tip and retrying.
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tips:${guildId}`}))`);
+      const candidates = await this.candidates(tx, guildId, topic);
       if (candidates.length === 0) return undefined;
-      const shownRows = await this.db
+      const shownRows = await tx
         .select({ topic: tipRotation.topic, tipId: tipRotation.tipId, shownAt: tipRotation.shownAt })
         .from(tipRotation)
         .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId))
@@ -84,28 +86,23 @@ export class TipService {
       if (pool.length === 0) {
         // The round is over for every topic asked for: start a new one, but not with a tip that
         // was just shown.
-        await this.db
+        await tx
           .delete(tipRotation)
           .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId));
         const last = shownRows[0]?.tipId;
         pool = candidates.length > 1 ? candidates.filter((t) => t.id !== last) : candidates;
       }
       const pick = pool[Math.floor(this.random() * pool.length) % pool.length];
-      const claimed = await this.db
-        .insert(tipRotation)
-        .values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() })
-        .onConflictDoNothing()
-        .returning({ tipId: tipRotation.tipId });
-      if (claimed.length > 0) return pick;
-    }
-    return undefined;
+      await tx.insert(tipRotation).values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() }).onConflictDoNothing();
+      return pick;
+    });
   }
 
-  private async candidates(guildId: string, topic?: string): Promise<TipView[]> {
+  private async candidates(db: Pick<Database, 'select'>, guildId: string, topic?: string): Promise<TipView[]> {
     const fromKnowledge: TipView[] = this.source.tips
       .filter((t) => topic === undefined || t.topic === topic)
       .map((t) => ({ ...t, topicName: this.topicName(t.topic) }));
-    const approved = await this.db
+    const approved = await db
       .select()
       .from(communityTips)
       .where(
