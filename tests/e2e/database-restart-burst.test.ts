@@ -5,29 +5,23 @@ import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tipRotation } from '../../src/db/schema.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
-import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { InteractionHandle } from '../support/fake-discord/index.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { databaseBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL restarted during a burst', () => {
   let bot: BotHarness;
   let proxy: TcpProxy;
-  let databaseUrl: string;
+  let database: Awaited<ReturnType<typeof databaseBehindProxy>>;
 
   beforeAll(async () => {
-    databaseUrl = await createScratchDatabase();
-    const direct = new URL(databaseUrl);
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    bot = await startBotHarness({ env: { DATABASE_URL: viaProxy.toString() } });
+    database = await databaseBehindProxy();
+    proxy = database.proxy;
+    bot = await startBotHarness({ env: { DATABASE_URL: database.url } });
   });
   afterAll(async () => {
     proxy?.restore();
     await bot?.stop();
-    await proxy?.close();
-    if (databaseUrl) await dropScratchDatabase(databaseUrl);
+    await database?.close();
   });
 
   it('answers or apologises to every interaction, records nothing twice, and recovers by itself', { timeout: 120_000 }, async () => {

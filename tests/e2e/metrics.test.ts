@@ -2,8 +2,7 @@
 // command shows up in the counts, and the health answer follows the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
-import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { databaseBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 async function get(bot: BotHarness, path: string): Promise<{ status: number; type: string | null; body: string }> {
   const response = await fetch(`http://127.0.0.1:${bot.app.metricsPort}${path}`);
@@ -54,23 +53,18 @@ describe('health and metrics of the bot', () => {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('health during a PostgreSQL outage', () => {
   let bot: BotHarness;
   let proxy: TcpProxy;
-  let databaseUrl: string;
+  let database: Awaited<ReturnType<typeof databaseBehindProxy>>;
 
   beforeAll(async () => {
-    databaseUrl = await createScratchDatabase();
-    const direct = new URL(databaseUrl);
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    bot = await startBotHarness({ env: { DATABASE_URL: viaProxy.toString(), METRICS_PORT: '0' } });
+    database = await databaseBehindProxy();
+    proxy = database.proxy;
+    bot = await startBotHarness({ env: { DATABASE_URL: database.url, METRICS_PORT: '0' } });
   });
 
   afterAll(async () => {
     proxy?.restore();
     await bot?.stop();
-    await proxy?.close();
-    if (databaseUrl) await dropScratchDatabase(databaseUrl);
+    await database?.close();
   });
 
   it('says which part is down while the database is unreachable, and recovers without a restart', { timeout: 60_000 }, async () => {

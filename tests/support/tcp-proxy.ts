@@ -46,3 +46,22 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
   };
 }
+
+/** A scratch PostgreSQL database reached through a proxy a test can cut: `url` goes through it. */
+export async function databaseBehindProxy(): Promise<{ url: string; proxy: TcpProxy; close(): Promise<void> }> {
+  const { createScratchDatabase, dropScratchDatabase } = await import('./db.ts');
+  const databaseUrl = await createScratchDatabase();
+  const direct = new URL(databaseUrl);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const viaProxy = new URL(databaseUrl);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  return {
+    url: viaProxy.toString(),
+    proxy,
+    async close() {
+      await proxy.close();
+      await dropScratchDatabase(databaseUrl);
+    },
+  };
+}
