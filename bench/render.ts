@@ -39,7 +39,7 @@ const pictures: Record<string, () => string> = {
 console.log(`render: median of ${runs} runs after one warm-up (Node ${process.version})`);
 console.log('picture'.padEnd(38) + 'svg ms'.padStart(9) + 'png ms'.padStart(9) + 'total ms'.padStart(10) + 'png KB'.padStart(9));
 for (const [name, build] of Object.entries(pictures)) {
-  svgToPng(build());
+  await svgToPng(build());
   const svgTimes: number[] = [];
   const pngTimes: number[] = [];
   let bytes = 0;
@@ -47,7 +47,7 @@ for (const [name, build] of Object.entries(pictures)) {
     const start = performance.now();
     const svg = build();
     const built = performance.now();
-    const png = svgToPng(svg);
+    const png = await svgToPng(svg);
     const done = performance.now();
     svgTimes.push(built - start);
     pngTimes.push(done - built);

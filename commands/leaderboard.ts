@@ -38,13 +38,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     await interaction.deferReply();
     if (board === 'quiz-all-time') {
       const all = await ctx.quizStandings.allTimeBoard(interaction.guildId, interaction.user.id);
-      await interaction.editReply(quizBoardMessage(all, guildName, interaction.user.id));
+      await interaction.editReply(await quizBoardMessage(all, guildName, interaction.user.id));
       return;
     }
     const { timezone } = await ctx.settings.get(interaction.guildId);
     const current = ctx.quizStandings.currentWeek(timezone);
     const view = await ctx.quizStandings.weekBoard(interaction.guildId, previous ? addWeeks(current, -1) : current, interaction.user.id, { timezone });
-    await interaction.editReply(quizBoardMessage(view, guildName, interaction.user.id));
+    await interaction.editReply(await quizBoardMessage(view, guildName, interaction.user.id));
     return;
   }
   // Settings are cached, so this answers well within Discord's 3 seconds.
@@ -55,13 +55,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   await interaction.deferReply();
   if (board === 'all-time') {
     const all = await ctx.mockExam.allTime(interaction.guildId, interaction.user.id);
-    await interaction.editReply(allTimeBoardMessage(all, guildName, interaction.user.id));
+    await interaction.editReply(await allTimeBoardMessage(all, guildName, interaction.user.id));
     return;
   }
   const { week: current } = await ctx.mockExam.currentWeek(interaction.guildId);
   const week = previous ? addWeeks(current, -1) : current;
   const view = await ctx.mockExam.board(interaction.guildId, week, board === 'timed' ? 'timed' : 'week', interaction.user.id);
-  await interaction.editReply(weekBoardMessage(view, ctx.catalog, guildName, interaction.user.id));
+  await interaction.editReply(await weekBoardMessage(view, ctx.catalog, guildName, interaction.user.id));
 }
 
 export default { data, requirements, execute } satisfies CommandModule;

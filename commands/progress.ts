@@ -30,7 +30,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   // Drawing the card takes a moment: acknowledge first.
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const readiness = await ctx.readiness.report(interaction.guildId, user.id);
-  await interaction.editReply(progressMessage(readiness, shownName(member, user.displayName), interaction.guild?.name ?? 'this server'));
+  await interaction.editReply(await progressMessage(readiness, shownName(member, user.displayName), interaction.guild?.name ?? 'this server'));
 }
 
 export default { data, requirements, execute } satisfies CommandModule;

@@ -233,7 +233,7 @@ export class ScheduledPosts {
         ? `Winner${winners.length > 1 ? 's' : ''} of ${previous}: ${winners.map((w) => `<@${w.userId}> (${asText(w.userName, 64)}, ${w.score.toFixed(1)})`).join(', ')}. Congratulations!`
         : `Nobody scored in ${previous}.`,
     ];
-    const standings = weekBoardMessage(board, catalog, guildName, '');
+    const standings = await weekBoardMessage(board, catalog, guildName, '');
     return { content: lines.join('\n'), embeds: standings.embeds, files: standings.files };
   }
 }

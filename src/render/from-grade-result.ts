@@ -50,7 +50,7 @@ export function gradeChartSvg(result: GradeResult): { svg: string; name: string 
 }
 
 /** The PNG for a grade reply and its attachment name, or undefined (non-finite outputs, no chart data). */
-export function renderGradeChart(result: GradeResult): { png: Buffer; name: string } | undefined {
+export async function renderGradeChart(result: GradeResult): Promise<{ png: Buffer; name: string } | undefined> {
   const picture = gradeChartSvg(result);
-  return picture && { png: svgToPng(picture.svg), name: picture.name };
+  return picture && { png: await svgToPng(picture.svg), name: picture.name };
 }

@@ -16,21 +16,21 @@ export type { ReadinessCardInput, ReadinessCardLayout, ReadinessRowLayout } from
 export { READINESS_CARD_WIDTH, VERDICT_LABELS, readinessCardLayout, readinessCardSvg, renderReadinessCard, wholePercent } from './readiness-card.ts';
 
 /** Confusion matrix, 800 x 500 PNG. */
-export function renderConfusionMatrix(input: ConfusionMatrixInput): Buffer {
+export function renderConfusionMatrix(input: ConfusionMatrixInput): Promise<Buffer> {
   return svgToPng(confusionMatrixSvg(input));
 }
 
 /** Forecast against actual, 800 x 500 PNG. */
-export function renderForecast(input: ForecastChartInput): Buffer {
+export function renderForecast(input: ForecastChartInput): Promise<Buffer> {
   return svgToPng(forecastSvg(input));
 }
 
 /** Predictions against the line, 800 x 500 PNG. */
-export function renderRegression(input: RegressionChartInput): Buffer {
+export function renderRegression(input: RegressionChartInput): Promise<Buffer> {
   return svgToPng(regressionSvg(input));
 }
 
 /** Leaderboard card, 800 wide, height from leaderboardCardSize(input). */
-export function renderLeaderboardCard(input: LeaderboardCardInput): Buffer {
+export function renderLeaderboardCard(input: LeaderboardCardInput): Promise<Buffer> {
   return svgToPng(leaderboardCardSvg(input));
 }

@@ -222,6 +222,6 @@ export function readinessCardSvg(input: ReadinessCardInput): string {
 }
 
 /** The card as PNG: 800 wide, as tall as its rows and notes need (readinessCardLayout(input).height). */
-export function renderReadinessCard(input: ReadinessCardInput): Buffer {
+export function renderReadinessCard(input: ReadinessCardInput): Promise<Buffer> {
   return svgToPng(readinessCardSvg(input));
 }

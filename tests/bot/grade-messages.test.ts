@@ -33,8 +33,8 @@ const graded: GradeResult = {
 const submission = { fileName: 'model.h5', week: '2026-W10' } as Submission;
 
 describe('the /grade result message', () => {
-  it('shows points as marks and writes every metric value the way its hint line does', () => {
-    const embed = resultMessage(submission, graded).embeds[0].toJSON();
+  it('shows points as marks and writes every metric value the way its hint line does', async () => {
+    const embed = (await resultMessage(submission, graded)).embeds[0].toJSON();
     expect(embed.title).toBe('Basic model: Y = X + 9: ●●●○○ 3/5');
     expect(embed.description).toContain('**MSE**: 0.00250 on 11 held-out samples');
     // The member's value next to what a model that learned nothing scores on the same data.

@@ -15,11 +15,11 @@ const row = (userId: string, rank: number, points: number, answers: number, corr
   accuracy: correct / answers,
 });
 
-const pngOf = (message: ReturnType<typeof quizBoardMessage>) => PNG.sync.read(message.files[0].attachment as Buffer);
+const pngOf = (message: Awaited<ReturnType<typeof quizBoardMessage>>) => PNG.sync.read(message.files[0].attachment as Buffer);
 
 describe('quiz board message', () => {
-  it('lists the week by points with answers and accuracy, names as text, and the caller below the top', () => {
-    const message = quizBoardMessage(
+  it('lists the week by points with answers and accuracy, names as text, and the caller below the top', async () => {
+    const message = await quizBoardMessage(
       {
         scope: 'week',
         week: '2026-W48',
@@ -41,17 +41,17 @@ describe('quiz board message', () => {
     expect(pngOf(message).width).toBe(800);
   });
 
-  it('says when nobody answered, live or final', () => {
-    const live = quizBoardMessage({ scope: 'week', week: '2026-W48', live: true, top: [], members: 0 }, 'g', 'cy').embeds[0].toJSON();
+  it('says when nobody answered, live or final', async () => {
+    const live = (await quizBoardMessage({ scope: 'week', week: '2026-W48', live: true, top: [], members: 0 }, 'g', 'cy')).embeds[0].toJSON();
     expect(live.footer?.text).toBe('live · nobody answered yet');
     expect(live.description).toContain('No answers yet this week');
-    const past = quizBoardMessage({ scope: 'week', week: '2026-W47', live: false, top: [], members: 0 }, 'g', 'cy').embeds[0].toJSON();
+    const past = (await quizBoardMessage({ scope: 'week', week: '2026-W47', live: false, top: [], members: 0 }, 'g', 'cy')).embeds[0].toJSON();
     expect(past.footer?.text).toBe('final · nobody answered that week');
     expect(past.description).toBe('Nobody answered a quiz question in 2026-W47.');
   });
 
-  it('gives the weeks each member answered in on the all-time board', () => {
-    const message = quizBoardMessage(
+  it('gives the weeks each member answered in on the all-time board', async () => {
+    const message = await quizBoardMessage(
       { scope: 'all-time', top: [{ ...row('ada', 1, 40, 20, 15), weeks: 3 }], caller: { ...row('ada', 1, 40, 20, 15), weeks: 3 }, members: 1, weeks: 4 },
       'g',
       'ada',
@@ -81,7 +81,7 @@ describe('quiz stats embed', () => {
     due: 2,
   };
 
-  it('shows accuracy per topic, points, streaks and the questions due, with the name as text', () => {
+  it('shows accuracy per topic, points, streaks and the questions due, with the name as text', async () => {
     const embed = quizStatsEmbed(stats, '_ada_ https://x.test').toJSON();
     expect(embed.title).toBe('Quiz stats · \\_ada\\_ https\\://x.test');
     expect(embed.description).toBe(
@@ -96,7 +96,7 @@ describe('quiz stats embed', () => {
     expect(embed.footer?.text).toContain('Week 2026-W48');
   });
 
-  it('reads well before the first answer', () => {
+  it('reads well before the first answer', async () => {
     const none = quizStatsEmbed(
       { ...stats, topics: stats.topics.map((t) => ({ ...t, answered: 0, correct: 0 })), answered: 0, correct: 0, points: { week: 0, allTime: 0 }, streak: { current: 0, best: 0 }, due: 0 },
       'cy',

@@ -30,7 +30,7 @@ function result(overrides: Partial<GradeResult>): GradeResult {
 }
 
 describe('picture for a grade result', () => {
-  it('classification: a confusion matrix from the details, with the metric in the subtitle', () => {
+  it('classification: a confusion matrix from the details, with the metric in the subtitle', async () => {
     const graded = result({
       details: {
         kind: 'classification',
@@ -45,11 +45,11 @@ describe('picture for a grade result', () => {
     expect(picture?.name).toBe('mnist-confusion-matrix.png');
     expect(picture?.svg).toContain('>120<');
     expect(gradeSubtitle(graded)).toBe('accuracy 97.50% (full marks at ≥ 91.00%) · 5/5 points · 10000 samples · 2 predictions named no class');
-    const rendered = renderGradeChart(graded);
+    const rendered = await renderGradeChart(graded);
     expectPicture(rendered!.png, CHART_WIDTH, CHART_HEIGHT);
   });
 
-  it('time series: forecast against actual from the chart, starting at the split time', () => {
+  it('time series: forecast against actual from the chart, starting at the split time', async () => {
     const actual = Array.from({ length: 300 }, (_, i) => Math.sin(i / 20));
     const graded = result({
       problem: 'sunspots',
@@ -65,10 +65,10 @@ describe('picture for a grade result', () => {
     expect(picture?.name).toBe('sunspots-forecast.png');
     expect(picture?.svg).toContain('>3000<');
     expect(picture?.svg).toContain('MAE 0.0400 (full marks at ≤ 0.0500)');
-    expectPicture(renderGradeChart(graded)!.png, CHART_WIDTH, CHART_HEIGHT);
+    expectPicture((await renderGradeChart(graded))!.png, CHART_WIDTH, CHART_HEIGHT);
   });
 
-  it('regression: predictions against the line', () => {
+  it('regression: predictions against the line', async () => {
     const graded = result({
       problem: 'linear-a',
       problemTitle: 'Basic model',
@@ -79,13 +79,13 @@ describe('picture for a grade result', () => {
       details: { kind: 'regression', residuals },
       chart: { kind: 'regression', points: [0, 1, 2, 3].map((x) => ({ x, expected: 2 * x, predicted: 2 * x + 0.5 })) },
     });
-    const rendered = renderGradeChart(graded);
+    const rendered = await renderGradeChart(graded);
     expect(rendered?.name).toBe('linear-a-predictions.png');
     expectPicture(rendered!.png, CHART_WIDTH, CHART_HEIGHT);
   });
 
-  it('nothing to draw for non-finite outputs or a result without chart data', () => {
-    expect(renderGradeChart(result({ value: null }))).toBeUndefined();
-    expect(renderGradeChart(result({ metric: 'mae', details: { kind: 'time-series', residuals } }))).toBeUndefined();
+  it('nothing to draw for non-finite outputs or a result without chart data', async () => {
+    expect(await renderGradeChart(result({ value: null }))).toBeUndefined();
+    expect(await renderGradeChart(result({ metric: 'mae', details: { kind: 'time-series', residuals } }))).toBeUndefined();
   });
 });

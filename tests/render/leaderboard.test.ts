@@ -40,7 +40,7 @@ const weekCard = (rows: LeaderboardRow[], extra: Partial<LeaderboardCardInput> =
 });
 
 describe('leaderboard card', () => {
-  it('draws the top ten and the caller set apart below, at the size it announces', () => {
+  it('draws the top ten and the caller set apart below, at the size it announces', async () => {
     const rows = [...topTen(), { rank: 27, name: 'the caller', score: 12, cells: ['1', '–', '–', '–', '–'], highlight: true }];
     const input = weekCard(rows);
     const size = leaderboardCardSize(input);
@@ -51,14 +51,14 @@ describe('leaderboard card', () => {
     expect(svg).toContain('>27<');
     expect(svg).toContain('>the caller<');
     expect(svg).toContain('>88.5<');
-    const picture = expectPicture(renderLeaderboardCard(input), size.width, size.height);
+    const picture = expectPicture(await renderLeaderboardCard(input), size.width, size.height);
     // The caller's row is tinted and has a blue bar.
     expect(picture.count(isBlue)).toBeGreaterThan(100);
     // Shorter boards make shorter cards; ten rows plus the caller make the tallest.
     expect(leaderboardCardSize({ ...input, rows: rows.slice(0, 3) }).height).toBeLessThan(size.height);
   });
 
-  it('names every problem of the week in full, with the longest real problem ids', () => {
+  it('names every problem of the week in full, with the longest real problem ids', async () => {
     const layout = leaderboardCardLayout(weekCard(topTen()));
     const notes = layout.notes.map((n) => n.text);
     const legend = notes.join(' · ');
@@ -81,7 +81,7 @@ describe('leaderboard card', () => {
     expect(row.bar.x + row.bar.width).toBeLessThan(row.score.x - measureText('100.0', 17, 'bold'));
   });
 
-  it('wraps a legend too long for one line between problems, never inside one', () => {
+  it('wraps a legend too long for one line between problems, never inside one', async () => {
     const columns = [...longestColumns, { header: '6', name: 'a-problem-with-a-remarkably-long-identifier' }];
     const layout = leaderboardCardLayout(weekCard(topTen().map((r) => ({ ...r, cells: [...r.cells!, '1'] })), { columns }));
     const legendLines = layout.notes.slice(0, -1).map((n) => n.text);
@@ -90,7 +90,7 @@ describe('leaderboard card', () => {
     expect(leaderboardCardSize(weekCard(topTen(), { columns })).height).toBeGreaterThan(leaderboardCardSize(weekCard(topTen())).height);
   });
 
-  it('draws a long member name in full, and cuts only what cannot fit with an ellipsis', () => {
+  it('draws a long member name in full, and cuts only what cannot fit with an ellipsis', async () => {
     const long = 'AVeryLongNameThatGoesOnAndOnWithoutEnd'.repeat(3);
     const layout = leaderboardCardLayout(
       weekCard([
@@ -109,7 +109,7 @@ describe('leaderboard card', () => {
     expect(cut.name.text.length).toBeLessThan(long.length);
   });
 
-  it('shows every score with one decimal', () => {
+  it('shows every score with one decimal', async () => {
     const layout = leaderboardCardLayout(
       weekCard([
         { rank: 1, name: 'a', score: 100, cells: [] },
@@ -123,12 +123,12 @@ describe('leaderboard card', () => {
     expect(formatScore(Number.NaN)).toBe('–');
   });
 
-  it('shows whole points on a board of points (the quiz boards)', () => {
+  it('shows whole points on a board of points (the quiz boards)', async () => {
     const layout = leaderboardCardLayout(weekCard([{ rank: 1, name: 'a', score: 1234, cells: [] }, { rank: 2, name: 'b', score: 0, cells: [] }], { scoreDecimals: 0 }));
     expect(layout.rows.map((r) => r.score.text)).toEqual(['1234', '0']);
   });
 
-  it('fills each bar by score out of the best possible score, not out of the leader\'s', () => {
+  it('fills each bar by score out of the best possible score, not out of the leader\'s', async () => {
     const layout = leaderboardCardLayout(
       weekCard([
         { rank: 1, name: 'leader', score: 80 / 3, cells: [] },
@@ -147,7 +147,7 @@ describe('leaderboard card', () => {
     expect(allTime.headers).toEqual([]);
   });
 
-  it('marks the caller inside the top ten without a gap', () => {
+  it('marks the caller inside the top ten without a gap', async () => {
     const rows = topTen();
     rows[4] = { ...rows[4], highlight: true };
     const svg = leaderboardCardSvg(weekCard(rows));
@@ -158,7 +158,7 @@ describe('leaderboard card', () => {
     ]);
   });
 
-  it('escapes member names and keeps the SVG valid', () => {
+  it('escapes member names and keeps the SVG valid', async () => {
     const rows: LeaderboardRow[] = [
       { rank: 1, name: '<script>alert("x")</script> & co', score: 80 },
       { rank: 2, name: `O'Brien "the <b>" & sons`, score: 70, detail: '<i>detail</i> & more' },
@@ -173,10 +173,10 @@ describe('leaderboard card', () => {
     expect(svg).toContain('Board &lt;&amp;&gt;');
     expect(() => new Resvg(svg)).not.toThrow();
     const { width, height } = leaderboardCardSize(input);
-    expectPicture(renderLeaderboardCard(input), width, height);
+    expectPicture(await renderLeaderboardCard(input), width, height);
   });
 
-  it('leaves out emoji the font cannot draw', () => {
+  it('leaves out emoji the font cannot draw', async () => {
     const svg = leaderboardCardSvg({
       title: 'Board',
       maxScore: 100,
@@ -190,7 +190,7 @@ describe('leaderboard card', () => {
     expect(svg).toContain('>?<'); // a name with nothing drawable still gets a placeholder
   });
 
-  it('shares medals between tied ranks', () => {
+  it('shares medals between tied ranks', async () => {
     const svg = leaderboardCardSvg({
       title: 'Ties',
       maxScore: 100,
@@ -204,7 +204,7 @@ describe('leaderboard card', () => {
     expect(svg.match(/fill="#b8733a"/g)).toHaveLength(1); // bronze for rank 3
   });
 
-  it('says what the caller asks when there are no rows, without column headers, and refuses more rows than fit', () => {
+  it('says what the caller asks when there are no rows, without column headers, and refuses more rows than fit', async () => {
     const empty = weekCard([], { emptyText: 'Nobody was graded in 2026-W40.', footer: undefined });
     const layout = leaderboardCardLayout(empty);
     expect(layout.empty?.text).toBe('Nobody was graded in 2026-W40.');
@@ -212,7 +212,7 @@ describe('leaderboard card', () => {
     expect(layout.notes).toEqual([]);
     expect(leaderboardCardLayout({ title: 'Nobody yet', rows: [], maxScore: 100 }).empty?.text).toBe('No scores yet.');
     const { width, height } = leaderboardCardSize(empty);
-    expectPicture(renderLeaderboardCard(empty), width, height);
+    expectPicture(await renderLeaderboardCard(empty), width, height);
     const tooMany = [...topTen(), ...topTen()];
     expect(() => leaderboardCardSvg({ title: 'x', rows: tooMany, maxScore: 100 })).toThrow(/at most 11 rows .* got 20/);
   });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { decodePng } from './png-checks.ts';
 
 describe('bundled font metrics', () => {
-  it('reads both bundled fonts and measures like DejaVu Sans (wide W, narrow i, bold wider)', () => {
+  it('reads both bundled fonts and measures like DejaVu Sans (wide W, narrow i, bold wider)', async () => {
     for (const file of Object.values(fontFiles)) {
       const metrics = parseFontMetrics(readFileSync(file));
       expect(metrics.unitsPerEm).toBe(2048);
@@ -20,7 +20,7 @@ describe('bundled font metrics', () => {
     expect(measureText('', 16)).toBe(0);
   });
 
-  it('knows which characters it can draw', () => {
+  it('knows which characters it can draw', async () => {
     expect(hasGlyph('é'.codePointAt(0)!)).toBe(true);
     expect(hasGlyph('Ж'.codePointAt(0)!)).toBe(true);
     expect(hasGlyph('●'.codePointAt(0)!)).toBe(true);
@@ -30,11 +30,11 @@ describe('bundled font metrics', () => {
 });
 
 describe('text for SVG', () => {
-  it('escapes the five XML characters', () => {
+  it('escapes the five XML characters', async () => {
     expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;');
   });
 
-  it('drops characters XML forbids and glyphs the font lacks, keeps the rest', () => {
+  it('drops characters XML forbids and glyphs the font lacks, keeps the rest', async () => {
     expect(drawableText('a\u0000b\u0007c')).toBe('abc');
     expect(drawableText('line one\nline\ttwo')).toBe('line one line two');
     expect(drawableText('🔥 Flame 🔥')).toBe('Flame');
@@ -44,7 +44,7 @@ describe('text for SVG', () => {
     expect(drawableText('lone \uD800 surrogate')).toBe('lone surrogate');
   });
 
-  it('cuts to a width with an ellipsis, never wider than asked, between graphemes', () => {
+  it('cuts to a width with an ellipsis, never wider than asked, between graphemes', async () => {
     const long = 'AVeryLongNameThatGoesOnAndOn'.repeat(4);
     const cut = fitText(long, 200, 16, 'bold');
     expect(cut.endsWith('…')).toBe(true);
@@ -57,12 +57,12 @@ describe('text for SVG', () => {
     expect(cutAccented.replace('…', '').length % 2).toBe(0);
   });
 
-  it('label() gives escaped, drawable, fitted text with a fallback for nothing drawable', () => {
+  it('label() gives escaped, drawable, fitted text with a fallback for nothing drawable', async () => {
     expect(label('<b>&', 300, 14)).toBe('&lt;b&gt;&amp;');
     expect(label('🔥🔥', 300, 14)).toBe('?');
   });
 
-  it('formats numbers for axes and cells', () => {
+  it('formats numbers for axes and cells', async () => {
     expect(formatNumber(0.25, 2)).toBe('0.25');
     expect(formatNumber(-0.0001, 1)).toBe('0.0');
     expect(formatNumber(3000, 0)).toBe('3000');
@@ -72,18 +72,18 @@ describe('text for SVG', () => {
     expect(formatPercent(Number.NaN)).toBe('–');
   });
 
-  it('a page with hostile text is valid SVG that resvg parses and draws', () => {
+  it('a page with hostile text is valid SVG that resvg parses and draws', async () => {
     const hostile = `<script>alert("x")</script> & 'quotes' \u0001 ]]> <!-- -->`;
     const svg = page({ width: 400, height: 120, title: hostile, subtitle: hostile, body: '' });
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;quotes&apos;');
     expect(() => new Resvg(svg)).not.toThrow();
-    const picture = decodePng(svgToPng(svg));
+    const picture = decodePng(await svgToPng(svg));
     expect(picture.width).toBe(400);
     expect(picture.darkPixels(20, 14, 380, 46)).toBeGreaterThan(100);
   });
 
-  it('resvg refuses unescaped markup, so the escaping is what keeps names from breaking pictures', () => {
+  it('resvg refuses unescaped markup, so the escaping is what keeps names from breaking pictures', async () => {
     expect(() => new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>a & b</text></svg>')).toThrow();
   });
 });

@@ -10,7 +10,7 @@ export type BoardMessage = { embeds: EmbedBuilder[]; files: AttachmentBuilder[] 
 export type BoardEntry = { row: LeaderboardRow; text: string };
 
 /** `caller` is the caller's own entry; shown below the top ones when it is not among them. */
-export function boardMessage(card: Omit<LeaderboardCardInput, 'rows'>, top: BoardEntry[], caller: BoardEntry | undefined): BoardMessage {
+export async function boardMessage(card: Omit<LeaderboardCardInput, 'rows'>, top: BoardEntry[], caller: BoardEntry | undefined): Promise<BoardMessage> {
   const rows = top.map((e) => e.row);
   const callerApart = caller && !rows.some((r) => r.highlight) ? caller : undefined;
   const cardRows = callerApart ? [...rows, { ...callerApart.row, highlight: true }] : rows;
@@ -22,7 +22,7 @@ export function boardMessage(card: Omit<LeaderboardCardInput, 'rows'>, top: Boar
     .setDescription((lines.join('\n') || card.emptyText || 'Nobody is on this board.').slice(0, 4000))
     .setFooter({ text: (card.subtitle || card.title).slice(0, 2048) });
   try {
-    const png = renderLeaderboardCard({ ...card, rows: cardRows });
+    const png = await renderLeaderboardCard({ ...card, rows: cardRows });
     embed.setImage('attachment://leaderboard.png');
     return { embeds: [embed], files: [new AttachmentBuilder(png, { name: 'leaderboard.png' })] };
   } catch {

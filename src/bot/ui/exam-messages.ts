@@ -57,7 +57,7 @@ function weekBoardSubtitle(view: BoardView): string {
 }
 
 /** The week (or timed) board: a column of points per problem of the week, scores out of 100. */
-export function weekBoardMessage(view: BoardView, catalog: readonly ProblemDefinition[], guildName: string, callerId: string): BoardMessage {
+export function weekBoardMessage(view: BoardView, catalog: readonly ProblemDefinition[], guildName: string, callerId: string): Promise<BoardMessage> {
   const problems = view.problemIds
     .map((id) => catalog.find((p) => p.id === id))
     .filter((p): p is ProblemDefinition => p !== undefined)
@@ -86,7 +86,7 @@ export function allTimeBoardMessage(
   all: { top: AllTimeRow[]; caller?: AllTimeRow; members: number; weeks: number },
   guildName: string,
   callerId: string,
-): BoardMessage {
+): Promise<BoardMessage> {
   const toRow = (r: AllTimeRow): LeaderboardRow => ({
     rank: r.rank,
     name: r.userName,

@@ -99,11 +99,11 @@ export function countingLine(options: { reused?: boolean; counting?: GradeCounti
   return `_${before}Counts for the mock exam of ${counting.week}${counting.timed ? ' and for your timed attempt' : ''}._`;
 }
 
-export function resultMessage(
+export async function resultMessage(
   submission: Submission,
   result: GradeResult,
   options: { reused?: boolean; counting?: GradeCounting } = {},
-): { embeds: EmbedBuilder[]; files: AttachmentBuilder[] } {
+): Promise<{ embeds: EmbedBuilder[]; files: AttachmentBuilder[] }> {
   const colour = result.points === 5 ? COLOURS.full : result.points >= 3 ? COLOURS.partial : COLOURS.low;
   const embed = new EmbedBuilder()
     .setTitle(`${result.problemTitle}: ${pointMarks(result.points, result.maxPoints)}`.slice(0, 256))
@@ -130,7 +130,7 @@ export function resultMessage(
     text: `${submission.fileName} · ${result.format} · ${result.model.paramCount.toLocaleString('en-US')} params · ${result.backend} · ${(result.timings.totalMs / 1000).toFixed(1)} s · week ${submission.week}`.slice(0, 2048),
   });
   const files: AttachmentBuilder[] = [];
-  const chart = renderGradeChart(result);
+  const chart = await renderGradeChart(result);
   if (chart) {
     files.push(new AttachmentBuilder(chart.png, { name: chart.name }));
     embed.setImage(`attachment://${chart.name}`);

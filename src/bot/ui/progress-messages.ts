@@ -59,7 +59,7 @@ function areaLine(area: AreaReadiness): string {
 export type ProgressMessage = { embeds: EmbedBuilder[]; files: AttachmentBuilder[] };
 
 /** The report of `memberName` in `guildName`: the embed, and the card when it can be drawn. */
-export function progressMessage(readiness: Readiness, memberName: string, guildName: string): ProgressMessage {
+export async function progressMessage(readiness: Readiness, memberName: string, guildName: string): Promise<ProgressMessage> {
   const overall = `Overall: **${VERDICT_LABELS[readiness.verdict]}**`;
   const embed = new EmbedBuilder()
     .setTitle(`Exam readiness · ${asText(memberName, 100)}`)
@@ -68,7 +68,7 @@ export function progressMessage(readiness: Readiness, memberName: string, guildN
     .addFields({ name: 'Next step', value: nextStepText(readiness.next, (text) => `\`${text}\``).slice(0, 1024) })
     .setFooter({ text: readinessRuleText() });
   try {
-    const png = renderReadinessCard({
+    const png = await renderReadinessCard({
       title: `Exam readiness · ${memberName}`,
       subtitle: guildName,
       areas: readiness.areas,

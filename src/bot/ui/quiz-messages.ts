@@ -31,7 +31,7 @@ function weekSubtitle(board: QuizWeekBoard): string {
 }
 
 /** A quiz board: points per member (the bar is the leader's), with answers and the share answered right. */
-export function quizBoardMessage(board: QuizWeekBoard | QuizAllTimeBoard, guildName: string, callerId: string): BoardMessage {
+export function quizBoardMessage(board: QuizWeekBoard | QuizAllTimeBoard, guildName: string, callerId: string): Promise<BoardMessage> {
   const leader = board.top[0]?.points ?? 0;
   const answerColumns = [
     { header: 'Ans', name: 'answers' },
