@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ProblemDefinition } from '../grading/problem-types.ts';
 import { MemberError } from '../member-error.ts';
+import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import { ok, refused, type Result } from '../result.ts';
 import { downloadToFile } from './download.ts';
 import type { LeaseHolder, Submission, SubmissionService } from './submission-service.ts';
@@ -47,10 +48,21 @@ export type GradeIntakeOptions = {
   leases: LeaseKeeper;
   maxUploadBytes: number;
   downloadTimeoutMs: number;
+  /** Uploads taken in at once (default 4); more wait their turn. */
+  concurrency?: number;
 };
 
 export class GradeIntake {
-  constructor(private readonly options: GradeIntakeOptions) {}
+  private readonly turns: ConcurrencyLimit;
+
+  constructor(private readonly options: GradeIntakeOptions) {
+    this.turns = new ConcurrencyLimit(options.concurrency ?? 4);
+  }
+
+  /** Uploads waiting for a turn to be taken in (at most `concurrency` are at once). */
+  get waiting(): number {
+    return this.turns.queued;
+  }
 
   /** The checks that need no download, answered at once: empty when the uploads may be fetched. */
   precheck(attachments: ReadonlyArray<Pick<Attachment, 'name' | 'size'>>): string[] {
@@ -65,7 +77,11 @@ export class GradeIntake {
    * submission row exists from the start, under a lease renewed while the upload downloads, so a
    * process killed mid-download leaves a row the next sweep fails with a message to the member.
    */
-  async submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
+  submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
+    return this.turns.run(() => this.admitAndReceive(request, hooks));
+  }
+
+  private async admitAndReceive(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> }): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
     const { uploads, submissions } = this.options;

@@ -18,9 +18,12 @@ import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts
 const model = Buffer.from('not really a model, but bytes to hash');
 let server: LocalHttpServer;
 let base: string;
+/** Answers a request for /held.h5 (given the function that sends the model); unset: 404. */
+let onHeldRequest: ((send: () => void) => void) | undefined;
 beforeAll(async () => {
   server = await startHttpServer((req, res) => {
     if (req.url === '/model.h5') return res.end(model);
+    if (req.url === '/held.h5' && onHeldRequest) return onHeldRequest(() => res.end(model));
     res.writeHead(404).end();
   });
   base = server.url;
@@ -106,5 +109,30 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     expect(again.value.submission.id).toBeGreaterThan(graded.value.submission.id);
     expect(wakeUps).toBe(wakeUpsBefore);
     expect(stored()).toEqual(before);
+  });
+
+  it('takes in a burst of uploads a few at a time, and queues every one of them', async () => {
+    const burst = new GradeIntake({ submissions, uploads: new UploadStore(root), onQueued: () => {}, leases: { holder: { owner: 'intake-test', leaseMs: 60_000 }, keepLease: () => () => {} }, maxUploadBytes: 1024, downloadTimeoutMs: 30_000, concurrency: 2 });
+    const members = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+    // Every download waits until the test lets it go, so nothing finishes before the count is read.
+    const held: Array<() => void> = [];
+    let arrived!: () => void;
+    const firstTwo = new Promise<void>((resolve) => (arrived = resolve));
+    onHeldRequest = (send) => {
+      held.push(send);
+      if (held.length === 2) arrived();
+    };
+    try {
+      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'))));
+      // Two take their turn at once; four wait for one.
+      expect(burst.waiting).toBe(4);
+      await firstTwo;
+      onHeldRequest = (send) => send();
+      held.splice(0).forEach((send) => send());
+      expect((await outcomes).map((o) => o.ok && o.value.kind)).toEqual(members.map(() => 'queued'));
+      expect(burst.waiting).toBe(0);
+    } finally {
+      onHeldRequest = undefined;
+    }
   });
 });
