@@ -35,6 +35,13 @@ export type ProposeResult = Result<Proposal, string[]>;
 export type ReviewResult = Result<Proposal, { kind: 'not-found' } | { kind: 'already-reviewed'; proposal: Proposal }>;
 
 const COMMUNITY_PREFIX = 'community-';
+/** Lock-free tries before a pick takes the server's lock (two collisions in a row are rare). */
+const OPTIMISTIC_ATTEMPTS = 2;
+
+function unshown(candidates: TipView[], shown: ReadonlyArray<{ topic: string; tipId: string }>): TipView[] {
+  const shownIds = new Set(shown.map((r) => `${r.topic}/${r.tipId}`));
+  return candidates.filter((t) => !shownIds.has(`${t.topic}/${t.id}`));
+}
 
 export class TipService {
   private readonly topicNames: Map<string, string>;
@@ -70,32 +77,67 @@ export class TipService {
    */
   async nextTip(guildId: string, topic?: string): Promise<TipView | undefined> {
     if (topic !== undefined && !this.isTopic(topic)) return undefined;
-    // One pick at a time per server (an advisory lock for the transaction): concurrent /tip calls
-    // in a busy server queue for a few milliseconds instead of racing for the same tip and retrying.
+    // Most picks need no lock: read the round, pick, and record the pick unless another /tip in
+    // this server recorded the same tip a moment ago (the primary key decides), in two round trips.
+    // The /tip that finds the round over, or keeps colliding, takes the server's lock instead.
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const [candidates, shown] = await Promise.all([this.candidates(this.db, guildId, topic), this.shownInRound(this.db, guildId, topic)]);
+      if (candidates.length === 0) return undefined;
+      const pool = unshown(candidates, shown);
+      if (pool.length === 0) break;
+      const pick = this.pickFrom(pool);
+      const recorded = await this.db
+        .insert(tipRotation)
+        .values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() })
+        .onConflictDoNothing()
+        .returning({ tipId: tipRotation.tipId });
+      if (recorded.length > 0) return pick;
+    }
+    return this.nextTipLocked(guildId, topic);
+  }
+
+  /**
+   * The pick under a per-server advisory lock, for a round that is over (or a busy moment): one at
+   * a time, so a new round starts once, and not with the tip just shown.
+   */
+  private nextTipLocked(guildId: string, topic?: string): Promise<TipView | undefined> {
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tips:${guildId}`}))`);
       const candidates = await this.candidates(tx, guildId, topic);
       if (candidates.length === 0) return undefined;
-      const shownRows = await tx
-        .select({ topic: tipRotation.topic, tipId: tipRotation.tipId, shownAt: tipRotation.shownAt })
-        .from(tipRotation)
-        .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId))
-        .orderBy(desc(tipRotation.shownAt));
-      const shownIds = new Set(shownRows.map((r) => `${r.topic}/${r.tipId}`));
-      let pool = candidates.filter((t) => !shownIds.has(`${t.topic}/${t.id}`));
-      if (pool.length === 0) {
-        // The round is over for every topic asked for: start a new one, but not with a tip that
-        // was just shown.
-        await tx
-          .delete(tipRotation)
-          .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId));
-        const last = shownRows[0]?.tipId;
-        pool = candidates.length > 1 ? candidates.filter((t) => t.id !== last) : candidates;
+      // Lock-free picks may still land between this read and the insert: then read again.
+      for (;;) {
+        const shown = await this.shownInRound(tx, guildId, topic);
+        let pool = unshown(candidates, shown);
+        if (pool.length === 0) {
+          await tx
+            .delete(tipRotation)
+            .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId));
+          const last = shown[0]?.tipId;
+          pool = candidates.length > 1 ? candidates.filter((t) => t.id !== last) : candidates;
+        }
+        const pick = this.pickFrom(pool);
+        const recorded = await tx
+          .insert(tipRotation)
+          .values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() })
+          .onConflictDoNothing()
+          .returning({ tipId: tipRotation.tipId });
+        if (recorded.length > 0) return pick;
       }
-      const pick = pool[Math.floor(this.random() * pool.length) % pool.length];
-      await tx.insert(tipRotation).values({ guildId, topic: pick.topic, tipId: pick.id, shownAt: this.now() }).onConflictDoNothing();
-      return pick;
     });
+  }
+
+  private pickFrom(pool: TipView[]): TipView {
+    return pool[Math.floor(this.random() * pool.length) % pool.length];
+  }
+
+  /** The tips shown in the current round, the latest first. */
+  private shownInRound(db: Pick<Database, 'select'>, guildId: string, topic?: string) {
+    return db
+      .select({ topic: tipRotation.topic, tipId: tipRotation.tipId })
+      .from(tipRotation)
+      .where(topic ? and(eq(tipRotation.guildId, guildId), eq(tipRotation.topic, topic)) : eq(tipRotation.guildId, guildId))
+      .orderBy(desc(tipRotation.shownAt));
   }
 
   private async candidates(db: Pick<Database, 'select'>, guildId: string, topic?: string): Promise<TipView[]> {

@@ -110,4 +110,14 @@ describe.each(testEngines)('TipService on %s', (engine) => {
     const results = await Promise.all([1, 2, 3].map(() => tips.nextTip('g-race', 'nlp')));
     expect(new Set(results.map((t) => t!.id)).size).toBe(3);
   });
+
+  it('answers every one of a crowd of concurrent requests, each round covering the topic before the next', async () => {
+    // Seven at once on a topic of three: two full rounds and one pick of a third, whichever
+    // requests took the lock-free way and whichever the server's lock.
+    const results = await Promise.all(Array.from({ length: 7 }, () => tips.nextTip('g-crowd', 'nlp')));
+    const times = new Map<string, number>();
+    for (const tip of results) times.set(tip!.id, (times.get(tip!.id) ?? 0) + 1);
+    expect([...times.keys()].sort()).toEqual(['n1', 'n2', 'n3']);
+    expect([...times.values()].sort()).toEqual([2, 2, 3]);
+  });
 });
