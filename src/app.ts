@@ -133,6 +133,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     timeoutMs: config.gradeTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
     onEnded: () => metrics?.graderRestarted(),
+    nice: config.graderNice,
   });
   // With PostgreSQL, uploads wait in the database, so a `tf-study-bot worker` anywhere can grade them.
   const uploads = new UploadStore(join(config.dataDir, 'uploads'), database.engine === 'postgres' ? database.db : undefined);

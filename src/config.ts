@@ -48,6 +48,9 @@ const envSchema = z.object({
   /** A scheduled post missed while no process ran is still sent, late, within this many hours. */
   SCHEDULED_POST_GRACE_HOURS: z.coerce.number().min(0).max(168).default(6),
   GRADER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(3072),
+  // The CPU niceness of grading (0: as the bot; 19: only what nothing else wants). Interactions and
+  // the database come first on a host that also grades.
+  GRADER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   METRICS_PORT: optionalString
     .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65_535), {
       message: 'must be a port number (0 to 65535), or unset to serve no metrics',
@@ -75,6 +78,8 @@ export type Config = {
   postGraceMs: number;
   /** Resident memory of the grading process past which it is ended (its grades are retried). */
   graderMemoryMb: number;
+  /** CPU niceness of grading processes and of `tf-study-bot worker` (Unix `nice`, 0-19). */
+  graderNice: number;
   /** Where /healthz and /metrics are served; undefined: not served. 0 picks a free port (tests). */
   metricsPort: number | undefined;
   /** The address they listen on: loopback unless the operator opens it (0.0.0.0 in a container). */
@@ -130,6 +135,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Co
     gradeLeaseMs: Math.round(v.GRADE_LEASE_SECONDS * 1000),
     postGraceMs: Math.round(v.SCHEDULED_POST_GRACE_HOURS * 3_600_000),
     graderMemoryMb: v.GRADER_MEMORY_MB,
+    graderNice: v.GRADER_NICE,
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,
   };

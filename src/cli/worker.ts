@@ -17,7 +17,7 @@ import { unbuiltResultReply } from '../bot/ui/grade-messages.ts';
 import { systemClock, systemTimers } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
-import { createGraderProcess } from '../grading/host/grader-process.ts';
+import { createGraderProcess, lowerPriority } from '../grading/host/grader-process.ts';
 import { createLogger } from '../log.ts';
 import { MockExamService } from '../mockexam/mock-exam-service.ts';
 import { OperatorError } from '../operator-error.ts';
@@ -61,6 +61,9 @@ export const workerCommand = {
       );
     }
     const logger = createLogger(config.logLevel).child({ role: 'worker' });
+    // All a worker does is grading work (evaluate, draw the chart, post the result): on a host it
+    // shares with a bot or the database, it takes the CPU they leave. Its grading process inherits it.
+    lowerPriority(process.pid, config.graderNice, logger);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     const clock = systemClock;
     const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
@@ -80,6 +83,7 @@ export const workerCommand = {
       workers: concurrency,
       timeoutMs: config.gradeTimeoutMs,
       maxUploadBytes: config.maxUploadBytes,
+      nice: config.graderNice,
     });
     const gradingQueue = new GradingQueue({
       submissions,

@@ -30,6 +30,13 @@ describe('parseConfig', () => {
     expect(problems.join('\n')).toMatch(/DISCORD_APP_ID[\s\S]*DATABASE_URL[\s\S]*DEFAULT_TIMEZONE[\s\S]*DISCORD_TOKEN is required/);
   });
 
+  it('runs grading at niceness 10 unless told otherwise, within Unix nice values 0-19', () => {
+    expect(parseConfig({}).graderNice).toBe(10);
+    expect(parseConfig({ GRADER_NICE: '0' }).graderNice).toBe(0);
+    expect(() => parseConfig({ GRADER_NICE: '20' })).toThrow(/GRADER_NICE/);
+    expect(() => parseConfig({ GRADER_NICE: '-5' })).toThrow(/GRADER_NICE/);
+  });
+
   it('accepts a real timezone and a Postgres URL', () => {
     const config = parseConfig({ DEFAULT_TIMEZONE: 'America/Sao_Paulo', DATABASE_URL: 'postgresql://u@h/db' });
     expect(config.defaultTimezone).toBe('America/Sao_Paulo');

@@ -5,6 +5,7 @@
 // TEST_DATABASE_URL, as CI does.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { submissions } from '../../src/db/schema.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -80,6 +81,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
     const metrics = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
     expect(metrics).toContain('grades_total{problem="linear-a",outcome="graded"} 1');
+    // Grading work yields the CPU to a bot or database on the same host (GRADER_NICE, default 10).
+    expect(os.getPriority(worker.child.pid!)).toBe(Math.max(10, os.getPriority()));
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });

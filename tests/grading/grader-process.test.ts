@@ -8,15 +8,15 @@ import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGraderProcess, type GraderProcess } from '../../src/grading/host/grader-process.ts';
 import { GraderCrashedError } from '../../src/grading/host/protocol.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { testDataPath } from '../support/test-data/locate.ts';
 
 const fixtures = testDataPath('fixtures', 'models');
 const fixture = (name: string) => ({ name, path: path.join(fixtures, name) });
 let dataDir: string;
 const open: GraderProcess[] = [];
-const graderProcess = (memoryLimitMb = 3072) => {
-  const grader = createGraderProcess({ catalog: problemCatalog, dataDir, datasetMirror: testDataPath('datasets'), workers: 1, logLevel: 'silent', memoryLimitMb });
+const graderProcess = (memoryLimitMb = 3072, nice?: number) => {
+  const grader = createGraderProcess({ catalog: problemCatalog, dataDir, datasetMirror: testDataPath('datasets'), workers: 1, logLevel: 'silent', memoryLimitMb, nice });
   open.push(grader);
   return grader;
 };
@@ -56,6 +56,23 @@ describe('the grading process', () => {
     const next = await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] });
     expect(next.points).toBe(5);
     expect(grader.processId).not.toBe(first);
+  });
+
+  it('runs at the niceness it is given, below the bot, in every process it starts', async () => {
+    const own = os.getPriority();
+    const nice = Math.min(19, own + 5);
+    const grader = graderProcess(3072, nice);
+    expect((await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
+    expect(os.getPriority(grader.processId!)).toBe(nice);
+    // A process started again after a crash runs at the same niceness. (A grade sent before the
+    // exit is noticed may still fail as crashed; the one after it runs in the new process.)
+    const first = grader.processId!;
+    process.kill(first, 'SIGKILL');
+    await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] }).catch(() => undefined);
+    expect((await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
+    expect(grader.processId).not.toBe(first);
+    expect(os.getPriority(grader.processId!)).toBe(nice);
+    expect(os.getPriority()).toBe(own);
   });
 
   it('is ended by the watchdog when it holds more memory than allowed', async () => {

@@ -5,6 +5,7 @@
 // would pick a process (possibly the bot).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Logger } from '../../log.ts';
 import { GraderError, resolveLimits, type Grader, type GradeProgress, type GradeRequest, type GradeResult, type GraderOptions } from '../grader.ts';
 import { deserializeError, GraderCrashedError, type FromHost, type ToHost } from './protocol.ts';
@@ -19,7 +20,21 @@ export type GraderProcessOptions = Omit<GraderOptions, 'logger'> & {
   memoryLimitMb: number;
   /** The grading process ended other than at close() (a crash, the memory watchdog); the next grade starts another. */
   onEnded?(reason: string): void;
+  /** CPU niceness of the grading process (0-19; default: the bot's own): grading yields to interactions. */
+  nice?: number;
 };
+
+/**
+ * Sets the CPU niceness of a process (its threads started later inherit it). Raising niceness needs
+ * no privilege; where it fails (another OS, a lower value than the current one) grading goes on.
+ */
+export function lowerPriority(pid: number | undefined, nice: number, logger?: Logger): void {
+  try {
+    if (pid !== undefined && os.getPriority(pid) < nice) os.setPriority(pid, nice);
+  } catch (error) {
+    logger?.warn({ err: error, pid, nice }, 'could not lower the CPU priority of grading');
+  }
+}
 
 type Pending = { resolve(result: GradeResult): void; reject(error: Error): void; onProgress?(progress: GradeProgress): void };
 
@@ -36,7 +51,7 @@ function residentMb(pid: number): number | undefined {
 export type GraderProcess = Grader & { readonly processId: number | undefined };
 
 export function createGraderProcess(options: GraderProcessOptions): GraderProcess {
-  const { logger, logLevel, memoryLimitMb, onEnded, ...graderOptions } = options;
+  const { logger, logLevel, memoryLimitMb, onEnded, nice, ...graderOptions } = options;
   const limits = resolveLimits(graderOptions);
   const pending = new Map<number, Pending>();
   let child: ChildProcess | undefined;
@@ -49,6 +64,7 @@ export function createGraderProcess(options: GraderProcessOptions): GraderProces
   function start(): Promise<void> {
     const started = fork(hostEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = started;
+    if (nice !== undefined) lowerPriority(started.pid, nice, logger);
     endedBecause = undefined;
     const onMessage = (message: FromHost) => {
       if (message.type === 'ready') return;
