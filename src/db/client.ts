@@ -60,7 +60,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 async function openPostgres(databaseUrl: string, logger: Logger): Promise<DatabaseHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  // fetch_types off: postgres.js reads the array types after each connect in a query nobody awaits,
+  // so a connection cut at that moment (a database restart) is an unhandled rejection that ends the
+  // process. The schema has no array columns and no query returns an array.
+  const client = postgres(databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 10, fetch_types: false });
   try {
     await client`select 1`;
   } catch (error) {

@@ -1,8 +1,10 @@
-// `tf-study-bot start --shards 2` as a real process tree: the manager spawns one process per shard,
-// each shard is sent only its own guild by the fake Discord (routed as Discord routes), answers it,
-// and SIGTERM to the manager stops every shard.
+// `tf-study-bot start --shards auto` as a real process tree: the manager asks Discord how many
+// shards (the fake recommends 2) and spawns one process per shard; each shard is sent only its own
+// guild by the fake Discord (routed as Discord routes), answers it, serves its own /healthz on
+// METRICS_PORT + its shard id, and SIGTERM to the manager stops every shard.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import { guildIdOnShard, startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
 import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
 
-type LogLine = { msg?: string; shard?: number; pid?: number; interaction?: { id?: string } };
+type LogLine = { msg?: string; shard?: number; pid?: number; port?: number; shards?: number; requested?: number | string; interaction?: { id?: string } };
 
 function logLines(output: string): LogLine[] {
   return output.split('\n').flatMap((line) => {
@@ -29,6 +31,27 @@ async function waitFor(check: () => boolean, timeoutMs: number, explain: () => s
   while (!check()) {
     if (Date.now() > deadline) throw new Error(explain());
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Two neighbouring ports nothing listens on now, for shard 0 and shard 1's metrics. */
+async function twoFreePorts(): Promise<number> {
+  for (;;) {
+    const first = createServer();
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const port = (first.address() as AddressInfo).port;
+    const second = createServer();
+    const free =
+      port < 65_535 &&
+      (await new Promise<boolean>((resolve) => {
+        second.once('error', () => resolve(false));
+        second.listen(port + 1, '127.0.0.1', () => resolve(true));
+      }));
+    await new Promise((resolve) => first.close(resolve));
+    if (free) {
+      await new Promise((resolve) => second.close(resolve));
+      return port;
+    }
   }
 }
 
@@ -74,6 +97,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('tf-study-bot start --shards 2 o
   });
 
   it('runs each shard in its own process, answers each guild from its shard once, restarts a dead shard, and stops them all on SIGTERM', { timeout: 240_000 }, async () => {
+    const metricsPort = await twoFreePorts();
     const env = cleanEnv({
       DISCORD_TOKEN: 'fake-token',
       DISCORD_API_URL: fake.apiUrl,
@@ -81,13 +105,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('tf-study-bot start --shards 2 o
       DATA_DIR: dataDir,
       GRADER_WORKERS: '1',
       LOG_LEVEL: 'debug',
+      METRICS_PORT: String(metricsPort),
     });
     for (const guildId of guildIds) {
       const deployed = await runCli(['deploy-commands', '--guild', guildId], { env });
       expect(deployed.code, deployed.stderr).toBe(0);
     }
 
-    const manager = killOnExit(spawn(process.execPath, [BIN, 'start', '--shards', '2'], { env, cwd: PROJECT_ROOT }));
+    const manager = killOnExit(spawn(process.execPath, [BIN, 'start', '--shards', 'auto'], { env, cwd: PROJECT_ROOT }));
     let output = '';
     manager.stdout.on('data', (d: Buffer) => (output += d));
     manager.stderr.on('data', (d: Buffer) => (output += d));
@@ -102,6 +127,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('tf-study-bot start --shards 2 o
       expect(started.map((line) => line.shard)).toEqual([0, 1]);
       shardPids = started.map((line) => line.pid!);
       expect(new Set([manager.pid, ...shardPids]).size).toBe(3);
+      // auto: the count Discord recommends.
+      expect(logLines(output).find((line) => line.msg === 'starting shards')).toMatchObject({ shards: 2, requested: 'auto' });
+
+      // Each shard serves its health and metrics on METRICS_PORT + its shard id.
+      const served = () => logLines(output).filter((line) => line.msg === 'metrics and health served');
+      await waitFor(() => served().length === 2, 30_000, () => `the shards did not both serve metrics:\n${output}`);
+      expect(served().map((line) => [line.shard, line.port]).sort()).toEqual([[0, metricsPort], [1, metricsPort + 1]]);
+      for (const port of [metricsPort, metricsPort + 1]) {
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+        expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('interactions_total');
+      }
 
       for (const [shard, guildId] of guildIds.entries()) {
         const tip = await fake.slashCommand({ name: 'tip', subcommand: 'show', guildId });
