@@ -49,23 +49,21 @@ export const startCommand = {
 
 /** One bot process: the whole bot, or one shard of it when started by `start --shards`. */
 async function runBot(config: Config, logger: Logger): Promise<number> {
-  const app = await startApp(config, logger);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      // Whatever happens, the process is gone within the deadline.
-      setTimeout(() => {
-        logger.error('shutdown took too long; exiting');
-        process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
-      app.stop().then(resolve, (error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down');
-        resolve();
-      });
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+  // Listening from the start: a SIGTERM while the bot is still starting (a shard manager stopping a
+  // shard it has just restarted) stops it cleanly once started, instead of killing it half-way.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  const app = await startApp(config, logger);
+  const signal = await signalled;
+  logger.info({ signal }, 'shutting down');
+  // Whatever happens, the process is gone within the deadline.
+  setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  await app.stop().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
   // A shard's channel to its manager (discord.js listens on it) would keep the process alive.
   if (process.connected) process.disconnect();
   return 0;

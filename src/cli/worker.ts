@@ -61,6 +61,11 @@ export const workerCommand = {
       );
     }
     const logger = createLogger(config.logLevel).child({ role: 'worker' });
+    // Listening from the start: a SIGTERM while the worker is still starting stops it cleanly once started.
+    const signalled = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     // All a worker does is grading work (evaluate, draw the chart, post the result): on a host it
     // shares with a bot or the database, it takes the CPU they leave. Its grading process inherits it.
     lowerPriority(process.pid, config.graderNice, logger);
@@ -116,14 +121,7 @@ export const workerCommand = {
       : undefined;
     await gradingQueue.start({ resumeAll: false });
     logger.info({ concurrency, owner: gradingQueue.holder.owner, metricsPort: metricsServer?.port }, 'worker is grading');
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info({ signal }, 'worker stopping: finishing or handing back its grades');
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    logger.info({ signal: await signalled }, 'worker stopping: finishing or handing back its grades');
     await metricsServer?.close();
     await gradingQueue.stop(SHUTDOWN_GRACE_MS);
     await grader.close();

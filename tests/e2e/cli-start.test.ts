@@ -60,6 +60,21 @@ describe('tf-study-bot start', () => {
     expect(stdout).toContain('"msg":"bot stopped"');
     expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
   });
+
+  it('stopped with SIGTERM while still starting, comes online and then stops cleanly', async () => {
+    const env = cleanEnv({ DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, GRADER_WORKERS: '1', LOG_LEVEL: 'info' });
+    const child = killOnExit(spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT }));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The first line it logs comes long before it is online (database, login, jobs).
+    await waitFor(() => stdout.includes('"msg":"knowledge base and commands loaded"'), 60_000, () => `no first line:\n${stdout}`);
+    expect(stdout).not.toContain('"msg":"bot is online"');
+    child.kill('SIGTERM');
+    expect(await exited, stdout).toBe(0);
+    expect(stdout).toContain('"msg":"bot stopped"');
+    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+  });
 });
 
 async function waitFor(check: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {
