@@ -48,7 +48,7 @@ export type GradeIntakeOptions = {
   leases: LeaseKeeper;
   maxUploadBytes: number;
   downloadTimeoutMs: number;
-  /** Uploads taken in at once (default 4); more wait their turn. */
+  /** Uploads downloaded and stored at once (default 4); more wait their turn, admitted. */
   concurrency?: number;
 };
 
@@ -59,7 +59,7 @@ export class GradeIntake {
     this.turns = new ConcurrencyLimit(options.concurrency ?? 4);
   }
 
-  /** Uploads waiting for a turn to be taken in (at most `concurrency` are at once). */
+  /** Admitted uploads waiting for their turn to download (at most `concurrency` download at once). */
   get waiting(): number {
     return this.turns.queued;
   }
@@ -73,15 +73,12 @@ export class GradeIntake {
   }
 
   /**
-   * Admits the request (one grade in flight, the hourly cap), then downloads the uploads. The
-   * submission row exists from the start, under a lease renewed while the upload downloads, so a
-   * process killed mid-download leaves a row the next sweep fails with a message to the member.
+   * Admits the request (one grade in flight, the hourly cap), then downloads the uploads when its
+   * turn comes (`concurrency` at once). The submission row exists from the start, under a lease
+   * renewed while the upload waits and downloads, so a process killed meanwhile leaves a row the
+   * next sweep fails with a message to the member.
    */
-  submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
-    return this.turns.run(() => this.admitAndReceive(request, hooks));
-  }
-
-  private async admitAndReceive(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> }): Promise<Result<Accepted, Refusal>> {
+  async submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
     const { uploads, submissions } = this.options;
@@ -111,7 +108,7 @@ export class GradeIntake {
     const release = this.options.leases.keepLease(reserved.value.id);
     try {
       await hooks.onAdmitted?.(reserved.value);
-      return await this.receive(request, reserved.value, folder);
+      return await this.turns.run(() => this.receive(request, reserved.value, folder));
     } catch (error) {
       await uploads.remove(folder);
       await submissions.abandon(reserved.value.id);

@@ -111,22 +111,21 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     expect(stored()).toEqual(before);
   });
 
-  it('takes in a burst of uploads a few at a time, and queues every one of them', async () => {
+  it('admits a burst of uploads at once, downloads them a few at a time, and queues every one', async () => {
     const burst = new GradeIntake({ submissions, uploads: new UploadStore(root), onQueued: () => {}, leases: { holder: { owner: 'intake-test', leaseMs: 60_000 }, keepLease: () => () => {} }, maxUploadBytes: 1024, downloadTimeoutMs: 30_000, concurrency: 2 });
     const members = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
-    // Every download waits until the test lets it go, so nothing finishes before the count is read.
+    // Every download waits until the test lets it go.
     const held: Array<() => void> = [];
-    let arrived!: () => void;
-    const firstTwo = new Promise<void>((resolve) => (arrived = resolve));
-    onHeldRequest = (send) => {
-      held.push(send);
-      if (held.length === 2) arrived();
-    };
+    onHeldRequest = (send) => held.push(send);
     try {
-      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'))));
-      // Two take their turn at once; four wait for one.
-      expect(burst.waiting).toBe(4);
-      await firstTwo;
+      const admitted: number[] = [];
+      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'), { onAdmitted: async (s) => void admitted.push(s.id) })));
+      // Every member is admitted (a row a restart would find); two download, four wait their turn.
+      while (burst.waiting < 4 || held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+      expect(admitted).toHaveLength(6);
+      const rows = await Promise.all(admitted.map((id) => submissions.get(id)));
+      expect(rows.map((row) => row?.status)).toEqual(members.map(() => 'receiving'));
+      expect(held).toHaveLength(2);
       onHeldRequest = (send) => send();
       held.splice(0).forEach((send) => send());
       expect((await outcomes).map((o) => o.ok && o.value.kind)).toEqual(members.map(() => 'queued'));
