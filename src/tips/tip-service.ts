@@ -37,6 +37,12 @@ export type ReviewResult = Result<Proposal, { kind: 'not-found' } | { kind: 'alr
 const COMMUNITY_PREFIX = 'community-';
 /** Lock-free tries before a pick takes the server's lock (two collisions in a row are rare). */
 const OPTIMISTIC_ATTEMPTS = 2;
+/**
+ * The last tips of a round are picked under the lock. A lock-free pick read before a round ended
+ * could otherwise be recorded just after the next round began, showing again the tip that ended it;
+ * with this many tips left, the round cannot end (eight picks under the lock) within one insert.
+ */
+const LOCKED_ROUND_END = 8;
 
 function unshown(candidates: TipView[], shown: ReadonlyArray<{ topic: string; tipId: string }>): TipView[] {
   const shownIds = new Set(shown.map((r) => `${r.topic}/${r.tipId}`));
@@ -79,12 +85,12 @@ export class TipService {
     if (topic !== undefined && !this.isTopic(topic)) return undefined;
     // Most picks need no lock: read the round, pick, and record the pick unless another /tip in
     // this server recorded the same tip a moment ago (the primary key decides), in two round trips.
-    // The /tip that finds the round over, or keeps colliding, takes the server's lock instead.
+    // The end of a round, and a /tip that keeps colliding, take the server's lock instead.
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       const [candidates, shown] = await Promise.all([this.candidates(this.db, guildId, topic), this.shownInRound(this.db, guildId, topic)]);
       if (candidates.length === 0) return undefined;
       const pool = unshown(candidates, shown);
-      if (pool.length === 0) break;
+      if (pool.length <= LOCKED_ROUND_END) break;
       const pick = this.pickFrom(pool);
       const recorded = await this.db
         .insert(tipRotation)

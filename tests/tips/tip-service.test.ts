@@ -120,4 +120,27 @@ describe.each(testEngines)('TipService on %s', (engine) => {
     expect([...times.keys()].sort()).toEqual(['n1', 'n2', 'n3']);
     expect([...times.values()].sort()).toEqual([2, 2, 3]);
   });
+
+  it('picks most of a round without the lock and its last eight under it, still covering the topic', async () => {
+    const many: TipSource = {
+      topics: [{ id: 'cv', name: 'Computer vision' }],
+      tips: Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, title: `C${i}`, body: 'b', topic: 'cv', skill: 'cv.a' })),
+    };
+    let transactions = 0;
+    const counted = new Proxy(handle.db, {
+      get(target, key, receiver) {
+        if (key === 'transaction') transactions += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    let minutes = 0;
+    const service = new TipService(counted, many, () => new Date(Date.UTC(2026, 10, 30, 9, minutes++)));
+    const round: string[] = [];
+    for (let i = 0; i < 20; i++) round.push((await service.nextTip('g-many', 'cv'))!.id);
+    expect(new Set(round).size).toBe(20);
+    expect(transactions).toBe(8);
+    // The next round starts under the lock, and not with the tip that ended the last one.
+    expect((await service.nextTip('g-many', 'cv'))!.id).not.toBe(round[19]);
+    expect(transactions).toBe(9);
+  });
 });
