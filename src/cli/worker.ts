@@ -17,7 +17,7 @@ import { unbuiltResultReply } from '../bot/ui/grade-messages.ts';
 import { systemClock, systemTimers } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
-import { createGraderProcess, lowerPriority } from '../grading/host/grader-process.ts';
+import { createGraderProcess, lowerOwnPriority } from '../grading/host/grader-process.ts';
 import { createLogger } from '../log.ts';
 import { MockExamService } from '../mockexam/mock-exam-service.ts';
 import { OperatorError } from '../operator-error.ts';
@@ -68,7 +68,7 @@ export const workerCommand = {
     });
     // All a worker does is grading work (evaluate, draw the chart, post the result): on a host it
     // shares with a bot or the database, it takes the CPU they leave. Its grading process inherits it.
-    lowerPriority(process.pid, config.graderNice, logger);
+    lowerOwnPriority(config.graderNice, logger);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     const clock = systemClock;
     const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);

@@ -4,7 +4,7 @@
 // Workers need PostgreSQL (the embedded database belongs to one process), so this runs with
 // TEST_DATABASE_URL, as CI does.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { submissions } from '../../src/db/schema.ts';
@@ -81,8 +81,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
     const metrics = await (await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`)).text();
     expect(metrics).toContain('grades_total{problem="linear-a",outcome="graded"} 1');
-    // Grading work yields the CPU to a bot or database on the same host (GRADER_NICE, default 10).
-    expect(os.getPriority(worker.child.pid!)).toBe(Math.max(10, os.getPriority()));
+    // Grading work yields the CPU to a bot or database on the same host (GRADER_NICE, default 10):
+    // every thread of the worker, including the thread pool that draws its charts.
+    const nice = Math.max(10, os.getPriority());
+    expect(os.getPriority(worker.child.pid!)).toBe(nice);
+    if (existsSync(`/proc/${worker.child.pid}/task`)) {
+      const threads = readdirSync(`/proc/${worker.child.pid}/task`);
+      const niceness = threads.map((tid) => Number(readFileSync(`/proc/${worker.child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+      expect(threads.length).toBeGreaterThan(4);
+      expect(niceness).toEqual(threads.map(() => nice));
+    }
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });

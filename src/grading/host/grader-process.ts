@@ -4,7 +4,7 @@
 // when its resident memory passes `memoryLimitMb`, before the machine's own out-of-memory killer
 // would pick a process (possibly the bot).
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Logger } from '../../log.ts';
 import { GraderError, resolveLimits, type Grader, type GradeProgress, type GradeRequest, type GradeResult, type GraderOptions } from '../grader.ts';
@@ -34,6 +34,20 @@ export function lowerPriority(pid: number | undefined, nice: number, logger?: Lo
   } catch (error) {
     logger?.warn({ err: error, pid, nice }, 'could not lower the CPU priority of grading');
   }
+}
+
+/**
+ * Lowers the CPU priority of this whole process: on Linux niceness belongs to each thread, and the
+ * threads already running (libuv's pool, which draws the charts; V8's helpers) keep theirs.
+ */
+export function lowerOwnPriority(nice: number, logger?: Logger): void {
+  let threads = [process.pid];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // Not Linux: the process's priority is all there is.
+  }
+  for (const thread of threads) lowerPriority(thread, nice, logger);
 }
 
 type Pending = { resolve(result: GradeResult): void; reject(error: Error): void; onProgress?(progress: GradeProgress): void };
