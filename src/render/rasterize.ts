@@ -22,7 +22,10 @@ let nextId = 1;
 /** The drawing thread, started on first use and again after it died. */
 function drawingThread(): Worker {
   if (thread) return thread;
-  const started = new Worker(new URL('./raster-thread.mjs', import.meta.url), { workerData: { options } });
+  // A small young generation: the thread's JavaScript objects are tiny wrappers around the native
+  // pixels of each picture (1.6 MB for a chart), which are freed only when the wrapper is collected.
+  // Collected often, 500 charts in a row stay near 200 MB of RSS instead of climbing.
+  const started = new Worker(new URL('./raster-thread.mjs', import.meta.url), { workerData: { options }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   started.on('message', ({ id, png, error }: Reply) => {
     const request = waiting.get(id);
     if (!request) return;

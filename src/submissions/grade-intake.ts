@@ -48,20 +48,26 @@ export type GradeIntakeOptions = {
   leases: LeaseKeeper;
   maxUploadBytes: number;
   downloadTimeoutMs: number;
-  /** Uploads downloaded and stored at once (default 4); more wait their turn, admitted. */
+  /**
+   * Requests admitted at once, and uploads downloaded and stored at once (default 4 each); more wait
+   * their turn. A hundred /grade at once would otherwise take every database connection from the
+   * interactions that arrive with them.
+   */
   concurrency?: number;
 };
 
 export class GradeIntake {
-  private readonly turns: ConcurrencyLimit;
+  private readonly admissions: ConcurrencyLimit;
+  private readonly downloads: ConcurrencyLimit;
 
   constructor(private readonly options: GradeIntakeOptions) {
-    this.turns = new ConcurrencyLimit(options.concurrency ?? 4);
+    this.admissions = new ConcurrencyLimit(options.concurrency ?? 4);
+    this.downloads = new ConcurrencyLimit(options.concurrency ?? 4);
   }
 
-  /** Admitted uploads waiting for their turn to download (at most `concurrency` download at once). */
+  /** Requests waiting to be admitted, and admitted uploads waiting for their turn to download. */
   get waiting(): number {
-    return this.turns.queued;
+    return this.admissions.queued + this.downloads.queued;
   }
 
   /** The checks that need no download, answered at once: empty when the uploads may be fetched. */
@@ -74,13 +80,36 @@ export class GradeIntake {
 
   /**
    * Admits the request (one grade in flight, the hourly cap), then downloads the uploads when its
-   * turn comes (`concurrency` at once). The submission row exists from the start, under a lease
-   * renewed while the upload waits and downloads, so a process killed meanwhile leaves a row the
-   * next sweep fails with a message to the member.
+   * turn comes; each step takes `concurrency` requests at a time, and admitting takes milliseconds.
+   * The submission row exists from admission on, under a lease renewed while the upload waits and
+   * downloads, so a process killed meanwhile leaves a row the next sweep fails with a message to
+   * the member.
    */
   async submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
+    const { uploads, submissions } = this.options;
+    const admitted = await this.admissions.run(() => this.admit(request));
+    if (!admitted.ok) return admitted;
+    const { reserved, folder } = admitted.value;
+    const release = this.options.leases.keepLease(reserved.id);
+    try {
+      // The member's reply says 'downloading' when the download starts: a hundred edits at the
+      // moment of a burst would crowd out the interactions arriving with it.
+      return await this.downloads.run(async () => {
+        await hooks.onAdmitted?.(reserved);
+        return this.receive(request, reserved, folder);
+      });
+    } catch (error) {
+      await uploads.remove(folder);
+      await submissions.abandon(reserved.id);
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  private async admit(request: GradeRequest): Promise<Result<{ reserved: Submission; folder: string }, Refusal>> {
     const { uploads, submissions } = this.options;
     // The row names the folder from the start, so whoever sweeps an interrupted upload removes it.
     const folder = await uploads.newFolder();
@@ -105,17 +134,7 @@ export class GradeIntake {
       await uploads.remove(folder);
       return reserved;
     }
-    const release = this.options.leases.keepLease(reserved.value.id);
-    try {
-      await hooks.onAdmitted?.(reserved.value);
-      return await this.turns.run(() => this.receive(request, reserved.value, folder));
-    } catch (error) {
-      await uploads.remove(folder);
-      await submissions.abandon(reserved.value.id);
-      throw error;
-    } finally {
-      release();
-    }
+    return ok({ reserved: reserved.value, folder });
   }
 
   private async receive(request: GradeRequest, reserved: Submission, folder: string): Promise<Result<Accepted, Refusal>> {

@@ -12,6 +12,8 @@ import { GuildSettingsService } from '../../src/settings/guild-settings.ts';
 import { GradeIntake } from '../../src/submissions/grade-intake.ts';
 import { SubmissionService } from '../../src/submissions/submission-service.ts';
 import { UploadStore } from '../../src/submissions/upload-store.ts';
+import { submissions as submissionsTable } from '../../src/db/schema.ts';
+import { inArray } from 'drizzle-orm';
 import { openTestDatabase, testEngines } from '../support/db.ts';
 import { startHttpServer, type LocalHttpServer } from '../support/http-server.ts';
 
@@ -118,14 +120,15 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     const held: Array<() => void> = [];
     onHeldRequest = (send) => held.push(send);
     try {
-      const admitted: number[] = [];
-      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'), { onAdmitted: async (s) => void admitted.push(s.id) })));
-      // Every member is admitted (a row a restart would find); two download, four wait their turn.
-      while (burst.waiting < 4 || held.length < 2) await new Promise((resolve) => setImmediate(resolve));
-      expect(admitted).toHaveLength(6);
-      const rows = await Promise.all(admitted.map((id) => submissions.get(id)));
-      expect(rows.map((row) => row?.status)).toEqual(members.map(() => 'receiving'));
+      const downloading: number[] = [];
+      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'), { onAdmitted: async (s) => void downloading.push(s.id) })));
+      // Every member is admitted (a row a restart would find); two download, four wait their turn to.
+      const receiving = async () => (await handle.db.select().from(submissionsTable).where(inArray(submissionsTable.userId, members))).filter((row) => row.status === 'receiving');
+      while (held.length < 2 || burst.waiting < 4 || (await receiving()).length < 6) await new Promise((resolve) => setImmediate(resolve));
+      expect(burst.waiting).toBe(4);
       expect(held).toHaveLength(2);
+      // The reply says 'downloading' only for the two downloading.
+      expect(downloading).toHaveLength(2);
       onHeldRequest = (send) => send();
       held.splice(0).forEach((send) => send());
       expect((await outcomes).map((o) => o.ok && o.value.kind)).toEqual(members.map(() => 'queued'));
