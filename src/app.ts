@@ -164,6 +164,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         }
       : {}),
   });
+  const gradeIntake = new GradeIntake({
+    submissions,
+    uploads,
+    onQueued: () => gradingQueue.notify(),
+    leases: gradingQueue,
+    maxUploadBytes: config.maxUploadBytes,
+    downloadTimeoutMs: UPLOAD_DOWNLOAD_TIMEOUT_MS,
+  });
+  metrics?.watchUploadsWaiting(() => gradeIntake.waiting);
   const context: BotContext = {
     config,
     logger,
@@ -173,14 +182,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     settings,
     mockExam,
     submissions,
-    gradeIntake: new GradeIntake({
-      submissions,
-      uploads,
-      onQueued: () => gradingQueue.notify(),
-      leases: gradingQueue,
-      maxUploadBytes: config.maxUploadBytes,
-      downloadTimeoutMs: UPLOAD_DOWNLOAD_TIMEOUT_MS,
-    }),
+    gradeIntake,
     gradingQueue,
     gradeReplies,
     privacy: new PrivacyService(database.db, uploads),

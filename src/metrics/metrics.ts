@@ -114,6 +114,18 @@ export class Metrics {
     });
   }
 
+  /** Reports, at each scrape, the uploads admitted but waiting for their turn to download. */
+  watchUploadsWaiting(read: () => number): void {
+    new Gauge({
+      name: 'uploads_waiting',
+      help: 'Admitted /grade uploads waiting in this process for their turn to download',
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
   interactionHandled(command: string, outcome: InteractionOutcome): void {
     this.interactions.inc({ command, outcome });
   }

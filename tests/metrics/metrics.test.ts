@@ -68,6 +68,16 @@ describe('Metrics', () => {
     }
   });
 
+  it('reports the uploads waiting for their turn, read at each scrape', async () => {
+    const metrics = new Metrics({ clock: at('2026-12-01T10:00:00Z'), processMetrics: false });
+    expect(sample(await metrics.text(), 'uploads_waiting')).toBeUndefined();
+    let waiting = 0;
+    metrics.watchUploadsWaiting(() => waiting);
+    expect(sample(await metrics.text(), 'uploads_waiting')).toBe(0);
+    waiting = 37;
+    expect(sample(await metrics.text(), 'uploads_waiting')).toBe(37);
+  });
+
   it('reports the queue gauges as NaN when the queue cannot be read in time, and answers the scrape', async () => {
     const hanging = new Metrics({ clock: at('2026-12-01T10:00:00Z'), processMetrics: false, queueTimeoutMs: 50, readQueue: () => new Promise(() => {}) });
     const failing = new Metrics({ clock: at('2026-12-01T10:00:00Z'), processMetrics: false, readQueue: () => Promise.reject(new Error('connection refused')) });
