@@ -230,7 +230,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await grader.close();
       await client.destroy();
       await database.close();
-      throw new OperatorError(`Could not serve metrics on ${config.metricsHost}:${metricsPort}: ${(error as Error).message}. Set METRICS_PORT to a free port, or unset it.`);
+      throw error;
     }
   }
   attachGradeNotifier(context);

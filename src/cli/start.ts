@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { startApp } from '../app.ts';
+import { startApp, type App } from '../app.ts';
 import { OperatorError } from '../operator-error.ts';
 import { EXIT } from './exit-codes.ts';
 import { runShards, type ShardCount } from './shard-manager.ts';
+import { listenForStop } from './stop-signals.ts';
 
+/** From the first SIGTERM or SIGINT (the rest of a start included) to a forced exit. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export const startUsage = [
@@ -49,21 +51,17 @@ export const startCommand = {
 
 /** One bot process: the whole bot, or one shard of it when started by `start --shards`. */
 async function runBot(config: Config, logger: Logger): Promise<number> {
-  // Listening from the start: a SIGTERM while the bot is still starting (a shard manager stopping a
-  // shard it has just restarted) stops it cleanly once started, instead of killing it half-way.
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  const app = await startApp(config, logger);
-  const signal = await signalled;
-  logger.info({ signal }, 'shutting down');
-  // Whatever happens, the process is gone within the deadline.
-  setTimeout(() => {
-    logger.error('shutdown took too long; exiting');
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS).unref();
+  const stop = listenForStop(logger, SHUTDOWN_DEADLINE_MS);
+  let app: App;
+  try {
+    app = await startApp(config, logger);
+  } catch (error) {
+    stop.dispose();
+    throw error;
+  }
+  logger.info({ signal: await stop.received }, 'shutting down');
   await app.stop().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
+  stop.dispose();
   // A shard's channel to its manager (discord.js listens on it) would keep the process alive.
   if (process.connected) process.disconnect();
   return 0;

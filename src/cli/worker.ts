@@ -26,6 +26,7 @@ import { GradingQueue } from '../submissions/grading-queue.ts';
 import { SubmissionService } from '../submissions/submission-service.ts';
 import { UploadStore } from '../submissions/upload-store.ts';
 import { EXIT } from './exit-codes.ts';
+import { listenForStop } from './stop-signals.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { databaseCheck } from '../metrics/health.ts';
 import { startMetricsServer } from '../metrics/server.ts';
@@ -33,6 +34,8 @@ import { startMetricsServer } from '../metrics/server.ts';
 /** How often an idle worker looks for queued grades (the bot's queue wakes its own graders at once). */
 const POLL_MS = 1_000;
 const SHUTDOWN_GRACE_MS = 20_000;
+/** From the first SIGTERM or SIGINT to a forced exit: the grace for grades in progress, and some. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
 
 export const workerUsage = [
   'usage: tf-study-bot worker [--concurrency N]',
@@ -61,15 +64,17 @@ export const workerCommand = {
       );
     }
     const logger = createLogger(config.logLevel).child({ role: 'worker' });
-    // Listening from the start: a SIGTERM while the worker is still starting stops it cleanly once started.
-    const signalled = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const stop = listenForStop(logger, SHUTDOWN_DEADLINE_MS);
     // All a worker does is grading work (evaluate, draw the chart, post the result): on a host it
     // shares with a bot or the database, it takes the CPU they leave. Its grading process inherits it.
     lowerOwnPriority(config.graderNice, logger);
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    let database: Awaited<ReturnType<typeof openDatabase>>;
+    try {
+      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    } catch (error) {
+      stop.dispose();
+      throw error;
+    }
     const clock = systemClock;
     const settings = new GuildSettingsService(database.db, config.defaultTimezone, clock);
     const mockExam = new MockExamService(database.db, settings, problemCatalog, clock);
@@ -116,18 +121,30 @@ export const workerCommand = {
     });
     attachGradeNotifier({ gradeReplies, gradingQueue, submissions, logger, catalog: problemCatalog, mockExam });
     if (metrics) gradingQueue.on('finished', (submission) => metrics.gradeFinished(submission));
-    const metricsServer = metrics
-      ? await startMetricsServer({ registry: metrics.registry, health: databaseCheck(database.db), port: config.metricsPort!, host: config.metricsHost, logger })
-      : undefined;
-    await gradingQueue.start({ resumeAll: false });
+    let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+    try {
+      metricsServer = metrics
+        ? await startMetricsServer({ registry: metrics.registry, health: databaseCheck(database.db), port: config.metricsPort!, host: config.metricsHost, logger })
+        : undefined;
+      await gradingQueue.start({ resumeAll: false });
+    } catch (error) {
+      // Nothing was graded yet: what opened is all there is to close (an open pool would keep the
+      // process running).
+      await metricsServer?.close();
+      await grader.close();
+      await database.close();
+      stop.dispose();
+      throw error;
+    }
     logger.info({ concurrency, owner: gradingQueue.holder.owner, metricsPort: metricsServer?.port }, 'worker is grading');
-    logger.info({ signal: await signalled }, 'worker stopping: finishing or handing back its grades');
+    logger.info({ signal: await stop.received }, 'worker stopping: finishing or handing back its grades');
     await metricsServer?.close();
     await gradingQueue.stop(SHUTDOWN_GRACE_MS);
     await grader.close();
     await gradeReplies.close();
     await database.close();
     logger.info('worker stopped');
+    stop.dispose();
     return EXIT.ok;
   },
 };

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import { OperatorError } from '../operator-error.ts';
 import type { HealthCheck } from './health.ts';
 
 export type MetricsServerOptions = {
@@ -33,9 +34,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (error: Error) =>
+      reject(new OperatorError(`Could not serve metrics on ${options.host}:${options.port}: ${error.message}. Set METRICS_PORT to a free port, or unset it.`, { cause: error }));
+    server.once('error', refused);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });

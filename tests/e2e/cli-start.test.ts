@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/db/lock.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord/index.ts';
+import { startHttpServer } from '../support/http-server.ts';
 import { BIN, PROJECT_ROOT, cleanEnv, killOnExit, runCli } from '../support/run-cli.ts';
 
 let fake: FakeDiscord;
@@ -62,18 +63,38 @@ describe('tf-study-bot start', () => {
   });
 
   it('stopped with SIGTERM while still starting, comes online and then stops cleanly', async () => {
-    const env = cleanEnv({ DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, GRADER_WORKERS: '1', LOG_LEVEL: 'info' });
-    const child = killOnExit(spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT }));
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // The first line it logs comes long before it is online (database, login, jobs).
-    await waitFor(() => stdout.includes('"msg":"knowledge base and commands loaded"'), 60_000, () => `no first line:\n${stdout}`);
-    expect(stdout).not.toContain('"msg":"bot is online"');
-    child.kill('SIGTERM');
-    expect(await exited, stdout).toBe(0);
-    expect(stdout).toContain('"msg":"bot stopped"');
-    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    // Discord's REST answers only once the test lets it: the bot cannot be online before the signal.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    const discord = await startHttpServer(async (req, res) => {
+      held += 1;
+      const body: Buffer[] = [];
+      for await (const chunk of req) body.push(chunk as Buffer);
+      await released;
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const answer = await fetch(`${new URL(fake.apiUrl).origin}${req.url}`, { method: req.method, headers, body: body.length > 0 ? Buffer.concat(body) : undefined });
+      res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => !['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(name))));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    try {
+      const env = cleanEnv({ DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: `${discord.url}/api`, DATA_DIR: dataDir, GRADER_WORKERS: '1', LOG_LEVEL: 'info' });
+      const child = killOnExit(spawn(process.execPath, [BIN, 'start'], { env, cwd: PROJECT_ROOT }));
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Logging in: its first request to Discord waits here.
+      await waitFor(() => held > 0, 60_000, () => `no request reached Discord:\n${stdout}`);
+      child.kill('SIGTERM');
+      release();
+      expect(await exited, stdout).toBe(0);
+      const order = ['"msg":"bot is online"', '"msg":"shutting down"', '"msg":"bot stopped"'].map((line) => stdout.indexOf(line));
+      expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), stdout).toBe(true);
+      expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    } finally {
+      release();
+      await discord.close();
+    }
   });
 });
 

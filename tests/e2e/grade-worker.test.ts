@@ -11,6 +11,7 @@ import { submissions } from '../../src/db/schema.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { createScratchDatabase, dropScratchDatabase } from '../support/db.ts';
 import type { InteractionHandle, Json } from '../support/fake-discord/index.ts';
+import { startHttpServer } from '../support/http-server.ts';
 import { cleanEnv, runCli, startCli } from '../support/run-cli.ts';
 import { testDataPath } from '../support/test-data/locate.ts';
 
@@ -61,6 +62,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('grading on `tf-study-bot worker
     const model = bot.fake.cdn.add('model.h5', readFileSync(`${FIXTURES}/${fixture}`));
     return bot.fake.slashCommand({ name: 'grade', member, options: { problem, model } });
   }
+
+  it('stops with a message, instead of hanging on its open database, when its metrics port is taken', async () => {
+    const taken = await startHttpServer((_req, res) => res.end());
+    try {
+      const port = new URL(taken.url).port;
+      const env = cleanEnv({ DATABASE_URL: databaseUrl, DISCORD_API_URL: bot.fake.apiUrl, DATA_DIR: bot.app.context.config.dataDir, METRICS_PORT: port });
+      const run = await runCli(['worker', '--concurrency', '1'], { env, timeoutMs: 60_000 });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`Could not serve metrics on 127.0.0.1:${port}`);
+    } finally {
+      await taken.close();
+    }
+  });
 
   it('refuses to run on the embedded database, saying why and what to do', async () => {
     const run = await runCli(['worker'], { env: cleanEnv({ DATA_DIR: bot.app.context.config.dataDir }) });
