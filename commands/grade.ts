@@ -50,11 +50,12 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     attachments,
     replyTo: { applicationId: interaction.applicationId, token: interaction.token, ephemeral, channelId: interaction.channelId },
   }, {
-    // Once the grade is recorded as received: from then on a restart can still answer this reply,
-    // and every edit of it goes through ctx.gradeReplies, in order.
-    onAdmitted: async (submission) => {
+    // When its download starts (the row exists from admission on, so a restart can still answer
+    // this reply): every edit of the reply goes through ctx.gradeReplies, in order. Not awaited: the
+    // download does not wait for Discord.
+    onDownloadStarts: async (submission) => {
       admitted = submission;
-      await ctx.gradeReplies.progress(submission, { step: 'downloading' });
+      void ctx.gradeReplies.progress(submission, { step: 'downloading' });
     },
   });
   if (!outcome.ok) {

@@ -114,11 +114,11 @@ export class Metrics {
     });
   }
 
-  /** Reports, at each scrape, the uploads admitted but waiting for their turn to download. */
+  /** Reports, at each scrape, the uploads waiting for their turn to be admitted or downloaded. */
   watchUploadsWaiting(read: () => number): void {
     new Gauge({
       name: 'uploads_waiting',
-      help: 'Admitted /grade uploads waiting in this process for their turn to download',
+      help: '/grade uploads waiting in this process for their turn to be admitted or downloaded',
       registers: [this.registry],
       collect() {
         this.set(read());

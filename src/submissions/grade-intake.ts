@@ -85,7 +85,7 @@ export class GradeIntake {
    * downloads, so a process killed meanwhile leaves a row the next sweep fails with a message to
    * the member.
    */
-  async submit(request: GradeRequest, hooks: { onAdmitted?(submission: Submission): Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
+  async submit(request: GradeRequest, hooks: { onDownloadStarts?(submission: Submission): void | Promise<void> } = {}): Promise<Result<Accepted, Refusal>> {
     const problems = this.precheck(request.attachments);
     if (problems.length > 0) return refused({ kind: 'upload', message: problems.join('\n') });
     const { uploads, submissions } = this.options;
@@ -97,7 +97,7 @@ export class GradeIntake {
       // The member's reply says 'downloading' when the download starts: a hundred edits at the
       // moment of a burst would crowd out the interactions arriving with it.
       return await this.downloads.run(async () => {
-        await hooks.onAdmitted?.(reserved);
+        await hooks.onDownloadStarts?.(reserved);
         return this.receive(request, reserved, folder);
       });
     } catch (error) {

@@ -38,9 +38,10 @@ const COMMUNITY_PREFIX = 'community-';
 /** Lock-free tries before a pick takes the server's lock (two collisions in a row are rare). */
 const OPTIMISTIC_ATTEMPTS = 2;
 /**
- * The last tips of a round are picked under the lock. A lock-free pick read before a round ended
- * could otherwise be recorded just after the next round began, showing again the tip that ended it;
- * with this many tips left, the round cannot end (eight picks under the lock) within one insert.
+ * The last tips of a round are picked under the lock, where concurrent picks would collide, and so
+ * that a lock-free pick read before a round ended is hardly ever recorded after the next one began
+ * (it would have to take longer than eight picks under the lock; then a member may see a tip again
+ * a few picks after the round that showed it, never twice in one round).
  */
 const LOCKED_ROUND_END = 8;
 

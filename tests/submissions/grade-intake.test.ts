@@ -121,7 +121,7 @@ describe.each(testEngines)('GradeIntake on %s', (engine) => {
     onHeldRequest = (send) => held.push(send);
     try {
       const downloading: number[] = [];
-      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'), { onAdmitted: async (s) => void downloading.push(s.id) })));
+      const outcomes = Promise.all(members.map((member) => burst.submit(request(member, '/held.h5'), { onDownloadStarts: async (s) => void downloading.push(s.id) })));
       // Every member is admitted (a row a restart would find); two download, four wait their turn to.
       const receiving = async () => (await handle.db.select().from(submissionsTable).where(inArray(submissionsTable.userId, members))).filter((row) => row.status === 'receiving');
       while (held.length < 2 || burst.waiting < 4 || (await receiving()).length < 6) await new Promise((resolve) => setImmediate(resolve));
