@@ -80,7 +80,7 @@ describe('tf-study-bot start --shards without PostgreSQL', () => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('tf-study-bot start --shards 2 on PostgreSQL', () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)('tf-study-bot start --shards auto on PostgreSQL', () => {
   const guildIds = [guildIdOnShard(0, 2), guildIdOnShard(1, 2)];
   const dataDir = mkdtempSync(join(tmpdir(), 'tsb-shards-'));
   let fake: FakeDiscord;

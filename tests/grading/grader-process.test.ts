@@ -7,6 +7,7 @@ import { problemCatalog } from '../../problems/index.ts';
 import { ModelRejectedError } from '../../src/grading/errors.ts';
 import { createGraderProcess, type GraderProcess } from '../../src/grading/host/grader-process.ts';
 import { GraderCrashedError } from '../../src/grading/host/protocol.ts';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { testDataPath } from '../support/test-data/locate.ts';
@@ -58,12 +59,18 @@ describe('the grading process', () => {
     expect(grader.processId).not.toBe(first);
   });
 
-  it('runs at the niceness it is given, below the bot, in every process it starts', async () => {
+  it('runs at the niceness it is given, every thread of it, in every process it starts', async () => {
     const own = os.getPriority();
     const nice = Math.min(19, own + 5);
     const grader = graderProcess(3072, nice);
+    /** The niceness of each thread of the grading process (Linux), or of the process elsewhere. */
+    const niceness = (pid: number) =>
+      existsSync(`/proc/${pid}/task`)
+        ? readdirSync(`/proc/${pid}/task`).map((tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]))
+        : [os.getPriority(pid)];
     expect((await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
-    expect(os.getPriority(grader.processId!)).toBe(nice);
+    const threads = niceness(grader.processId!);
+    expect(threads).toEqual(threads.map(() => nice));
     // A process started again after a crash runs at the same niceness. (A grade sent before the
     // exit is noticed may still fail as crashed; the one after it runs in the new process.)
     const first = grader.processId!;
@@ -71,7 +78,7 @@ describe('the grading process', () => {
     await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] }).catch(() => undefined);
     expect((await grader.grade({ problemId: 'linear-a', files: [fixture('01_dense_regression_A1_k2.5.h5')] })).points).toBe(5);
     expect(grader.processId).not.toBe(first);
-    expect(os.getPriority(grader.processId!)).toBe(nice);
+    expect(new Set(niceness(grader.processId!))).toEqual(new Set([nice]));
     expect(os.getPriority()).toBe(own);
   });
 

@@ -4,8 +4,7 @@
 // when its resident memory passes `memoryLimitMb`, before the machine's own out-of-memory killer
 // would pick a process (possibly the bot).
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../log.ts';
 import { GraderError, resolveLimits, type Grader, type GradeProgress, type GradeRequest, type GradeResult, type GraderOptions } from '../grader.ts';
 import { deserializeError, GraderCrashedError, type FromHost, type ToHost } from './protocol.ts';
@@ -23,32 +22,6 @@ export type GraderProcessOptions = Omit<GraderOptions, 'logger'> & {
   /** CPU niceness of the grading process (0-19; default: the bot's own): grading yields to interactions. */
   nice?: number;
 };
-
-/**
- * Sets the CPU niceness of a process (its threads started later inherit it). Raising niceness needs
- * no privilege; where it fails (another OS, a lower value than the current one) grading goes on.
- */
-export function lowerPriority(pid: number | undefined, nice: number, logger?: Logger): void {
-  try {
-    if (pid !== undefined && os.getPriority(pid) < nice) os.setPriority(pid, nice);
-  } catch (error) {
-    logger?.warn({ err: error, pid, nice }, 'could not lower the CPU priority of grading');
-  }
-}
-
-/**
- * Lowers the CPU priority of this whole process: on Linux niceness belongs to each thread, and the
- * threads already running (libuv's pool, which draws the charts; V8's helpers) keep theirs.
- */
-export function lowerOwnPriority(nice: number, logger?: Logger): void {
-  let threads = [process.pid];
-  try {
-    threads = readdirSync('/proc/self/task').map(Number);
-  } catch {
-    // Not Linux: the process's priority is all there is.
-  }
-  for (const thread of threads) lowerPriority(thread, nice, logger);
-}
 
 type Pending = { resolve(result: GradeResult): void; reject(error: Error): void; onProgress?(progress: GradeProgress): void };
 
@@ -78,7 +51,6 @@ export function createGraderProcess(options: GraderProcessOptions): GraderProces
   function start(): Promise<void> {
     const started = fork(hostEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = started;
-    if (nice !== undefined) lowerPriority(started.pid, nice, logger);
     endedBecause = undefined;
     const onMessage = (message: FromHost) => {
       if (message.type === 'ready') return;
@@ -105,7 +77,7 @@ export function createGraderProcess(options: GraderProcessOptions): GraderProces
         waiting.reject(new GraderCrashedError(reason));
       }
     });
-    const init: ToHost = { type: 'init', options: { ...graderOptions, logLevel } };
+    const init: ToHost = { type: 'init', options: { ...graderOptions, logLevel, nice } };
     started.send(init);
     ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: FromHost) => {

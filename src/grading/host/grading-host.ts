@@ -3,6 +3,7 @@
 // exit and starts another) and never the bot with its Discord connection and storage.
 import { createLogger } from '../../log.ts';
 import { createGrader, type Grader } from '../grader.ts';
+import { lowerOwnPriority } from './priority.ts';
 import { serializeError, type FromHost, type ToHost } from './protocol.ts';
 
 const send = (message: FromHost) => process.send?.(message);
@@ -13,7 +14,11 @@ const close = () => void (grader?.close() ?? Promise.resolve()).finally(() => pr
 
 process.on('message', (message: ToHost) => {
   if (message.type === 'init') {
-    grader = createGrader({ ...message.options, logger: createLogger(message.options.logLevel).child({ process: 'grader' }) });
+    const { nice, ...options } = message.options;
+    const logger = createLogger(options.logLevel).child({ process: 'grader' });
+    // Before the grading threads start, so that they inherit it.
+    if (nice !== undefined) lowerOwnPriority(nice, logger);
+    grader = createGrader({ ...options, logger });
     send({ type: 'ready' });
   } else if (message.type === 'grade' && grader) {
     const abort = new AbortController();

@@ -5,8 +5,8 @@ import { DatasetUnavailableError } from '../../datasets/ensure.ts';
 import { ModelRejectedError } from '../errors.ts';
 import { GraderError, type GradeProgress, type GradeRequest, type GradeResult, type GraderOptions } from '../grader.ts';
 
-/** What the grading process is started with: the grader's options, and the level of its own log. */
-export type HostOptions = Omit<GraderOptions, 'logger'> & { logLevel: string };
+/** What the grading process is started with: the grader's options, the level of its own log, and its CPU niceness. */
+export type HostOptions = Omit<GraderOptions, 'logger'> & { logLevel: string; nice?: number };
 
 export type ToHost =
   | { type: 'init'; options: HostOptions }
