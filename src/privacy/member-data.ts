@@ -1,5 +1,5 @@
 // What the bot keeps about one member in one server, and its deletion on request.
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { communityTips, examDates, memberSettings, quizAnswers, quizCards, quizPosts, reminders, submissions, timedAttempts, weeklyStandings } from '../db/schema.ts';
 import type { UploadStore } from '../submissions/upload-store.ts';
@@ -16,7 +16,8 @@ export class PrivacyService {
    * Deletes a member's submissions (and their uploaded files still waiting), timed attempts and
    * places in recorded standings, and their tip proposals that were not approved (approved tips
    * became part of the server's knowledge base), quiz answers, spaced-repetition cards and private
-   * reviews (posts in channels stay; their counts are what others saw), reminders, exam dates and
+   * reviews (posts in channels stay; a closed one keeps the counts others saw, an open one stops
+   * counting the member's answer), reminders, exam dates and
    * the member's timezone. Other members keep their ranks: closed standings
    * are not recomputed.
    */
@@ -41,7 +42,18 @@ export class PrivacyService {
       const deletedAnswers = await tx
         .delete(quizAnswers)
         .where(and(eq(quizAnswers.guildId, guildId), eq(quizAnswers.userId, userId)))
-        .returning({ id: quizAnswers.id });
+        .returning({ postId: quizAnswers.postId, correct: quizAnswers.correct });
+      // A post still open no longer counts the deleted answer, so answering it again counts once.
+      // A closed post keeps the counts its reveal showed.
+      for (const answer of deletedAnswers) {
+        await tx
+          .update(quizPosts)
+          .set({
+            answers: sql`greatest(${quizPosts.answers} - 1, 0)`,
+            correctAnswers: answer.correct ? sql`greatest(${quizPosts.correctAnswers} - 1, 0)` : quizPosts.correctAnswers,
+          })
+          .where(and(eq(quizPosts.id, answer.postId), isNull(quizPosts.closedAt)));
+      }
       await tx.delete(quizCards).where(and(eq(quizCards.guildId, guildId), eq(quizCards.userId, userId)));
       await tx.delete(quizPosts).where(and(eq(quizPosts.guildId, guildId), eq(quizPosts.askedBy, userId), eq(quizPosts.kind, 'review')));
       // Channel posts keep their question but forget who asked.

@@ -5,7 +5,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asText } from '../../src/bot/ui/member-text.ts';
-import { quizAnswers, quizCards, reminders } from '../../src/db/schema.ts';
+import { quizAnswers, quizCards, quizPosts, reminders } from '../../src/db/schema.ts';
 import { loadQuestionBank, type Question } from '../../src/quiz/question-bank.ts';
 import { loadKnowledgeBase } from '../../src/tips/knowledge-base.ts';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.ts';
@@ -286,8 +286,14 @@ describe('/quiz settings, the daily question and member data', () => {
     expect((await bot.app.database.db.select().from(reminders)).filter((r) => r.userId === member.user.id)).toEqual([]);
     expect(await cardsOf()).toEqual([]);
     expect((await bot.app.database.db.select().from(quizAnswers)).filter((a) => a.userId === member.user.id)).toEqual([]);
-    // The post itself stays, with the count others saw.
+    // The post itself stays; while open, it no longer counts the deleted answer, so the member may
+    // answer again and is counted once.
     expect(field(bot.fake.message(message.id as string), 'Answered')).toBeDefined();
+    const post = async () => (await bot.app.database.db.select().from(quizPosts)).find((p) => p.messageId === message.id)!;
+    expect(await post()).toMatchObject({ answers: 0, correctAnswers: 0, closedAt: null });
+    const again = await click(message, read(message).rightButton, member);
+    expect(text(again.data)).toContain('**Right**');
+    expect(await post()).toMatchObject({ answers: 1, correctAnswers: 1 });
   });
 });
 
